@@ -1,0 +1,72 @@
+/**
+ * Configuration from environment variables, validated once at start-up. The gateway's own variables
+ * are here; each provider contributes its slice (providers/<name>/config.ts) through the registry.
+ */
+import { z } from 'zod';
+import type { RegisteredProvider } from '../providers/contract.js';
+import { PROVIDER_IDS, isProviderId, type ProviderId } from '../providers/ids.js';
+import { positiveInt } from './shared.js';
+
+const gatewayEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
+  UPSTREAM_MAX_CONCURRENCY: positiveInt(16),
+  UPSTREAM_BATCH_CONCURRENCY: positiveInt(4),
+  BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
+  UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
+  SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  DISABLED_PROVIDERS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const ids = value
+        .split(',')
+        .map((v) => v.trim().toLowerCase())
+        .filter(Boolean);
+      for (const id of ids) {
+        if (!isProviderId(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown provider "${id}" (known: ${PROVIDER_IDS.join(', ')})`,
+          });
+        }
+      }
+      return ids.filter(isProviderId);
+    }),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayEnv> & {
+  /** The raw environment, for provider slices. */
+  env: Record<string, string | undefined>;
+  disabled: ReadonlySet<ProviderId>;
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the gateway's variables and every provider slice; throws one ConfigError naming each bad variable. */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  providers: readonly RegisteredProvider[],
+): GatewayConfig {
+  const problems: string[] = [];
+  const collect = (result: { success: boolean; error?: z.ZodError }) => {
+    for (const issue of result.error?.issues ?? []) {
+      problems.push(`${issue.path.join('.') || '(environment)'} ${issue.message}`);
+    }
+  };
+  const gateway = gatewayEnv.safeParse(env);
+  collect(gateway);
+  const disabled = new Set(gateway.data?.DISABLED_PROVIDERS ?? []);
+  for (const provider of providers) {
+    if (!disabled.has(provider.id)) collect(provider.env.safeParse(env));
+  }
+  if (!gateway.success || problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { ...gateway.data, env, disabled };
+}

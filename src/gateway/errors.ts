@@ -1,0 +1,63 @@
+import type { ProviderId } from '../providers/ids.js';
+import type { UserErrorCode } from '../generated/graphql.js';
+
+/**
+ * Public codes of GraphQL errors (`extensions.code`) for failures that are not the caller's to fix.
+ * The codes are the API; the classes below are internal.
+ */
+export const GatewayErrorCode = {
+  /** 5xx, connection refused, or a response we could not understand. Safe to retry later. */
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  /** A read, or a write that provably never reached the provider, ran out of time. Safe to retry. */
+  PROVIDER_TIMEOUT: 'PROVIDER_TIMEOUT',
+  /** The provider rejected the gateway's own credentials. An operator must fix configuration. */
+  PROVIDER_AUTH_FAILED: 'PROVIDER_AUTH_FAILED',
+  /** The provider answered 429. `extensions.retryAfter` holds seconds to wait when known. */
+  PROVIDER_RATE_LIMITED: 'PROVIDER_RATE_LIMITED',
+  /** A write was sent but no answer came: check the record before retrying. */
+  OUTCOME_UNKNOWN: 'OUTCOME_UNKNOWN',
+  /** The provider is disabled by configuration. */
+  PROVIDER_DISABLED: 'PROVIDER_DISABLED',
+} as const;
+export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+/** A provider failure: becomes a GraphQL error with `extensions.code` and `extensions.provider`. */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  constructor(
+    readonly code: GatewayErrorCode,
+    readonly provider: ProviderId,
+    message: string,
+    readonly options: { retryAfter?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+  }
+}
+
+/** One user-fixable problem or business outcome, reported in a payload's `userErrors`. */
+export interface UserErrorModel {
+  code: UserErrorCode;
+  message: string;
+  field?: string[];
+  provider?: ProviderId;
+  providerCode?: string;
+}
+
+/** Thrown by adapters and validators; resolvers turn it into `userErrors` (or a GraphQL error on reads). */
+export class UserFacingError extends Error {
+  override readonly name = 'UserFacingError';
+  readonly errors: readonly UserErrorModel[];
+  constructor(errors: UserErrorModel | readonly UserErrorModel[]) {
+    const list = Array.isArray(errors) ? errors : [errors as UserErrorModel];
+    super(list.map((e) => e.message).join('; '));
+    this.errors = list;
+  }
+}
+
+export function userError(
+  code: UserErrorCode,
+  message: string,
+  extra: Omit<UserErrorModel, 'code' | 'message'> = {},
+): UserFacingError {
+  return new UserFacingError({ code, message, ...extra });
+}

@@ -1,0 +1,77 @@
+/** Fusebill over HTTP: API-key auth, rate-limit headers and the mapping of Fusebill error bodies. */
+import type { z } from 'zod';
+import { userError } from '../../gateway/errors.js';
+import type { Logger } from '../../log.js';
+import { createHttpClient, retryAfterHeader, type HttpRequest } from '../../transport/http.js';
+import { parseWire } from '../../transport/wire.js';
+import type { ProviderDeps } from '../contract.js';
+import type { FusebillSettings } from './config.js';
+import { fusebillError } from './wire.js';
+
+// Fusebill's documented error for an activity the customer's service status does not allow.
+const SERVICE_STATUS_CONFLICT = /could not be processed since the service status is/i;
+
+/** Seconds until Fusebill lifts a 429: Retry-After, else the X-Rate-Limit-Reset-* timestamp that ran out. */
+function fusebillRetryAfter(
+  headers: Record<string, string | string[] | undefined>,
+): number | undefined {
+  const explicit = retryAfterHeader(headers);
+  if (explicit !== undefined) return explicit;
+  const window = headers['x-rate-limit-remaining-minute'] === '0' ? 'minute' : 'day';
+  const reset = headers[`x-rate-limit-reset-${window}`];
+  if (typeof reset !== 'string') return undefined;
+  const numeric = Number(reset);
+  const at = Number.isFinite(numeric)
+    ? numeric < 1e12
+      ? numeric * 1000
+      : numeric
+    : Date.parse(reset);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+export interface FusebillClient {
+  /** Sends a request and parses a 2xx body with `schema`; Fusebill 4xx errors become user errors. */
+  call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.infer<S>>;
+}
+
+export function createFusebillClient(
+  settings: FusebillSettings,
+  deps: ProviderDeps,
+): FusebillClient {
+  const log: Logger = deps.log;
+  const http = createHttpClient({
+    provider: 'fusebill',
+    baseUrl: settings.baseUrl,
+    timeoutMs: deps.timeoutMs,
+    maxConcurrency: deps.maxConcurrency,
+    log,
+    // The key is already base64 of "0:<secret>" as Fusebill issues it: sent verbatim, never re-encoded.
+    headers: { authorization: `Basic ${settings.apiKey}` },
+    retryAfter: fusebillRetryAfter,
+  });
+
+  return {
+    async call(request, schema) {
+      const response = await http.send(request);
+      const wire = { provider: 'fusebill' as const, kind: request.kind, log };
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        return parseWire(schema, response, { ...wire, what: request.operation }) as z.infer<
+          typeof schema
+        >;
+      }
+      const body = parseWire(fusebillError, response, { ...wire, what: 'error' });
+      const first = body.Errors[0];
+      const message = first?.Value ?? `Fusebill rejected the request (HTTP ${response.statusCode})`;
+      const extra = {
+        provider: 'fusebill' as const,
+        providerCode: first?.Key ?? String(response.statusCode),
+      };
+      if (response.statusCode === 409 || SERVICE_STATUS_CONFLICT.test(message)) {
+        throw userError('INVALID_STATE', message, extra);
+      }
+      if (response.statusCode === 404) throw userError('NOT_FOUND', message, extra);
+      if (response.statusCode === 400) throw userError('INVALID_INPUT', message, extra);
+      throw userError('PROVIDER_REJECTED', message, extra);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+/** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
+import { UserFacingError } from '../../gateway/errors.js';
+import { startFusebillSandbox } from '../../sandbox/fusebill.js';
+import {
+  defineProvider,
+  type ActivationRequest,
+  type CustomerModel,
+  type InvoiceModel,
+  type ProviderAdapter,
+  type ProviderDeps,
+} from '../contract.js';
+import { normalizeStatus } from '../status.js';
+import { createFusebillClient } from './client.js';
+import { fusebillEnv, fusebillLiveSettings, type FusebillSettings } from './config.js';
+import { FUSEBILL_SETTABLE_STATUSES, fusebillStatus } from './status.js';
+import { fusebillActivation, fusebillCustomer, type FusebillInvoice } from './wire.js';
+
+/** Fusebill ids are positive integers sent as JSON numbers, so they must stay within 2^53. */
+function validateFusebillId(id: string) {
+  return /^[1-9]\d{0,15}$/.test(id) && Number(id) <= Number.MAX_SAFE_INTEGER
+    ? null
+    : {
+        code: 'INVALID_INPUT' as const,
+        message: `Fusebill customer ids are positive integers; got "${id}"`,
+        provider: 'fusebill' as const,
+      };
+}
+
+function toInvoice(invoice: FusebillInvoice): InvoiceModel {
+  return {
+    status: invoice.status ?? null,
+    subtotal: invoice.subtotal ?? null,
+    totalDiscount: invoice.totalDiscount ?? null,
+    total: invoice.total ?? null,
+    charges: (invoice.draftCharges ?? []).map((c) => ({
+      name: c.name ?? null,
+      description: c.description ?? null,
+      quantity: c.quantity ?? null,
+      unitPrice: c.unitPrice ?? null,
+      amount: c.amount ?? null,
+    })),
+    taxes: (invoice.taxes ?? []).map((t) => ({ name: t.name ?? null, amount: t.amount ?? null })),
+  };
+}
+
+export function createFusebillProvider(
+  settings: FusebillSettings,
+  deps: ProviderDeps,
+): ProviderAdapter {
+  const client = createFusebillClient(settings, deps);
+  const toCustomer = (wire: { id: string; status?: string | null }): CustomerModel => ({
+    kind: 'customer',
+    provider: 'fusebill',
+    providerCustomerId: wire.id,
+    ...normalizeStatus('fusebill', wire.status, fusebillStatus, deps.log),
+  });
+
+  const readCustomer = async (id: string): Promise<CustomerModel | null> => {
+    try {
+      const wire = await client.call(
+        { method: 'GET', path: `/v1/customers/${id}`, kind: 'read', operation: 'read customer' },
+        fusebillCustomer,
+      );
+      return toCustomer(wire);
+    } catch (error) {
+      if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  };
+
+  const activation = async (request: ActivationRequest, preview: boolean) => {
+    const { options } = request;
+    const searchParams: Record<string, string> = { view: 'Sideeffects' };
+    if (preview) searchParams.preview = 'true';
+    if (options.showZeroDollarCharges != null) {
+      searchParams.showZeroDollarCharges = String(options.showZeroDollarCharges);
+    }
+    const wire = await client.call(
+      {
+        method: 'POST',
+        path: '/v1/customerActivation',
+        kind: preview ? 'read' : 'write',
+        operation: preview ? 'activation preview' : 'activate customer',
+        searchParams,
+        json: {
+          customerId: Number(request.providerCustomerId),
+          activateAllSubscriptions: options.activateAllSubscriptions ?? true,
+          activateAllDraftPurchases: options.activateAllDraftPurchases ?? true,
+          temporarilyDisableAutoPost: options.temporarilyDisableAutoPost ?? false,
+        },
+      },
+      fusebillActivation,
+    );
+    const invoices = [...(wire.invoices ?? []), ...(wire.invoice ? [wire.invoice] : [])];
+    return { customer: toCustomer(wire), invoices: invoices.map(toInvoice) };
+  };
+
+  return {
+    id: 'fusebill',
+    validateCustomerId: validateFusebillId,
+    activationOptions: [
+      'activateAllSubscriptions',
+      'activateAllDraftPurchases',
+      'temporarilyDisableAutoPost',
+      'showZeroDollarCharges',
+    ],
+    settableStatuses: FUSEBILL_SETTABLE_STATUSES,
+
+    readCustomers: (ids) =>
+      Promise.all(ids.map((id) => readCustomer(id).catch((error: unknown) => error as Error))),
+
+    activateCustomer: (request) => activation(request, false),
+
+    async previewActivation(request) {
+      const result = await activation(request, true);
+      return { ...result, resultingStatus: 'ACTIVE' };
+    },
+
+    // The gateway only calls this with a status from settableStatuses, so ON_HOLD here.
+    async updateCustomerStatus(id) {
+      const wire = await client.call(
+        {
+          method: 'POST',
+          path: `/v1/CustomerHold/${id}`,
+          kind: 'write',
+          operation: 'hold customer',
+        },
+        fusebillCustomer,
+      );
+      return toCustomer(wire);
+    },
+  };
+}
+
+export const fusebillProvider = defineProvider({
+  id: 'fusebill',
+  env: fusebillEnv,
+  liveSettings: fusebillLiveSettings,
+  startSandbox: startFusebillSandbox,
+  create: createFusebillProvider,
+});

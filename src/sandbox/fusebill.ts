@@ -1,0 +1,190 @@
+/**
+ * Embedded Fusebill sandbox: GET /v1/customers/{id}, POST /v1/customerActivation (preview,
+ * view=Sideeffects, showZeroDollarCharges), POST /v1/CustomerHold/{id}, API-key auth and
+ * Fusebill's error envelope. Paths and query names are case-insensitive, as Fusebill's samples mix cases.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FusebillSettings } from '../providers/fusebill/config.js';
+import {
+  jsonBody,
+  startSandboxServer,
+  type SandboxHandle,
+  type SandboxOptions,
+  type SandboxRequest,
+  type SandboxResponse,
+} from './server.js';
+
+export interface FusebillSandboxCustomer {
+  id: number;
+  status: string;
+  firstName: string;
+  lastName: string;
+  /** Monthly charges that activation turns into an invoice. */
+  charges: { name: string; amount: number }[];
+}
+
+export interface FusebillSandboxState {
+  customers: Map<number, FusebillSandboxCustomer>;
+  /** Where view=Sideeffects puts invoices; the real placement is undocumented, so both are served. */
+  sideEffectsShape: 'invoices' | 'invoice';
+  invoicesCreated: number;
+}
+
+/** Seeded customers: one per documented status, an unknown status, and ranges for tests and demos. */
+export function seedFusebillCustomers(): Map<number, FusebillSandboxCustomer> {
+  const customers = new Map<number, FusebillSandboxCustomer>();
+  const add = (id: number, status: string, charges = [{ name: 'Pro plan', amount: 49 }]) =>
+    customers.set(id, { id, status, firstName: 'Demo', lastName: `Customer ${id}`, charges });
+  add(8708457, 'Draft', [
+    { name: 'Pro plan', amount: 49 },
+    { name: 'Setup fee', amount: 0 },
+  ]);
+  for (let id = 8708458; id < 8708500; id++) add(id, 'Draft');
+  add(12000750, 'Active');
+  add(12000751, 'Hold');
+  add(12000752, 'Suspended');
+  add(12000753, 'Cancelled');
+  add(12000754, 'Canceled');
+  add(12000755, 'Archived'); // not a documented status: shows the UNKNOWN path
+  add(12000756, 'ACTIVE'); // odd casing: statuses are matched case-insensitively
+  for (let id = 13000000; id < 13001000; id++) add(id, 'Active');
+  return customers;
+}
+
+const TAX_RATE = 0.13;
+
+function fusebillErrorResponse(status: number, value: string, key = 'Api Error'): SandboxResponse {
+  return {
+    status,
+    body: { ErrorId: 0, HttpStatusCode: status, Errors: [{ Key: key, Value: value }] },
+  };
+}
+
+function customerBody(customer: FusebillSandboxCustomer) {
+  return {
+    id: customer.id,
+    firstName: customer.firstName,
+    lastName: customer.lastName,
+    status: customer.status,
+    customerAccountStatus: 'Good',
+    currency: 'USD',
+    uri: `https://secure.fusebill.com/v1/customers/${customer.id}`,
+  };
+}
+
+function invoiceBody(customer: FusebillSandboxCustomer, status: string, showZero: boolean) {
+  const charges = customer.charges.filter((c) => showZero || c.amount !== 0);
+  const subtotal = charges.reduce((sum, c) => sum + c.amount, 0);
+  const tax = Math.round(subtotal * TAX_RATE * 100) / 100;
+  return {
+    status,
+    subtotal,
+    totalDiscount: 0,
+    total: subtotal + tax,
+    draftCharges: charges.map((c) => ({
+      name: c.name,
+      description: c.name,
+      quantity: 1,
+      unitPrice: c.amount,
+      amount: c.amount,
+    })),
+    taxes: [{ name: 'HST', amount: tax }],
+  };
+}
+
+export function createFusebillHandler(apiKey: string, state: FusebillSandboxState) {
+  return (request: SandboxRequest): SandboxResponse => {
+    if (request.headers.authorization !== `Basic ${apiKey}`) {
+      return fusebillErrorResponse(401, 'Authorization key is not in the correct format.');
+    }
+    const query = new Map([...request.query].map(([k, v]) => [k.toLowerCase(), v]));
+    const path = request.path.toLowerCase();
+    const find = (raw: unknown) => (typeof raw === 'number' ? state.customers.get(raw) : undefined);
+
+    const read = /^\/v1\/customers\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && read?.[1]) {
+      if (!/^\d+$/.test(read[1]))
+        return fusebillErrorResponse(400, 'The customer id must be an integer.');
+      const customer = find(Number(read[1]));
+      return customer
+        ? { status: 200, body: customerBody(customer) }
+        : fusebillErrorResponse(404, 'Customer not found.');
+    }
+
+    if (request.method === 'POST' && path === '/v1/customeractivation') {
+      const body = jsonBody(request) as Record<string, unknown> | undefined;
+      const preview = query.get('preview')?.toLowerCase() === 'true';
+      if (!body || typeof body !== 'object')
+        return fusebillErrorResponse(400, 'The request body is not valid JSON.');
+      if (!Number.isInteger(body.customerId))
+        return fusebillErrorResponse(400, 'customerId is required and must be an integer.');
+      if (!preview) {
+        for (const name of [
+          'activateAllSubscriptions',
+          'activateAllDraftPurchases',
+          'temporarilyDisableAutoPost',
+        ]) {
+          if (typeof body[name] !== 'boolean')
+            return fusebillErrorResponse(400, `${name} is required unless preview is true.`);
+        }
+      }
+      const customer = find(body.customerId);
+      if (!customer) return fusebillErrorResponse(404, 'Customer not found.');
+      if (customer.status !== 'Draft') {
+        return fusebillErrorResponse(
+          400,
+          `This activity could not be processed since the service status is ${customer.status}`,
+        );
+      }
+      const showZero = query.get('showzerodollarcharges')?.toLowerCase() === 'true';
+      const invoice = invoiceBody(
+        customer,
+        preview ? 'Projected' : body.temporarilyDisableAutoPost ? 'Pending' : 'Ready',
+        showZero,
+      );
+      if (!preview) {
+        customer.status = 'Active';
+        state.invoicesCreated += 1;
+      }
+      const sideEffects = query.get('view')?.toLowerCase() === 'sideeffects';
+      const extra = !sideEffects
+        ? {}
+        : state.sideEffectsShape === 'invoices'
+          ? { invoices: [invoice] }
+          : { invoice };
+      return { status: 200, body: { ...customerBody(customer), ...extra } };
+    }
+
+    const hold = /^\/v1\/customerhold\/([^/]+)$/.exec(path);
+    if (request.method === 'POST' && hold?.[1]) {
+      const customer = /^\d+$/.test(hold[1]) ? find(Number(hold[1])) : undefined;
+      if (!customer) return fusebillErrorResponse(404, 'Customer not found.');
+      if (customer.status === 'Hold')
+        return fusebillErrorResponse(409, 'The customer is already on hold.');
+      if (customer.status !== 'Active') {
+        return fusebillErrorResponse(
+          400,
+          `This activity could not be processed since the service status is ${customer.status}`,
+        );
+      }
+      customer.status = 'Hold';
+      return { status: 200, body: customerBody(customer) };
+    }
+
+    return fusebillErrorResponse(404, 'The requested resource does not exist.');
+  };
+}
+
+export async function startFusebillSandbox(
+  options: SandboxOptions = {},
+): Promise<SandboxHandle<FusebillSettings, FusebillSandboxState>> {
+  // Fusebill keys are base64 of "0:<secret>"; the sandbox issues one of the same form.
+  const apiKey = Buffer.from(`0:${randomBytes(24).toString('base64url')}`).toString('base64');
+  const state: FusebillSandboxState = {
+    customers: seedFusebillCustomers(),
+    sideEffectsShape: 'invoices',
+    invoicesCreated: 0,
+  };
+  const server = await startSandboxServer(createFusebillHandler(apiKey, state), options);
+  return { ...server, state, settings: { baseUrl: server.url, apiKey } };
+}

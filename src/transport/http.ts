@@ -1,0 +1,280 @@
+/**
+ * The one place upstream HTTP happens: a got instance per provider with keep-alive, a per-call
+ * deadline that covers token fetches and retries, a concurrency limit, one re-authentication after
+ * a 401, and the mapping of transport failures to gateway error codes. Resolvers never see got.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import got, { RequestError, type Headers, type Method } from 'got';
+import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import type { Logger } from '../log.js';
+import type { ProviderId } from '../providers/ids.js';
+import { createLimiter } from './limit.js';
+
+/** Reads are safe to repeat; a write that may have reached the provider has an unknown outcome. */
+export type CallKind = 'read' | 'write';
+
+/** How a client authenticates; token-based strategies cache and refresh behind `header`. */
+export interface AuthStrategy {
+  /** The Authorization header value to send, fetched (once, shared) if needed before `deadline`. */
+  header(deadline: number): Promise<string>;
+  /** The provider answered 401 to this header: forget it so the next `header` call fetches anew. */
+  invalidate(header: string): void;
+}
+
+export interface HttpClientOptions {
+  provider: ProviderId;
+  /** Provider origin, scheme://host[:port]. */
+  baseUrl: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+  log: Logger;
+  auth?: AuthStrategy;
+  headers?: Record<string, string>;
+  /** Seconds to wait after a 429, read from the provider's headers; Retry-After by default. */
+  retryAfter?: (headers: Headers) => number | undefined;
+}
+
+export interface HttpRequest {
+  method: Method;
+  /** Path under the origin, starting with '/'. */
+  path: string;
+  kind: CallKind;
+  searchParams?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string | Buffer | FormData;
+  headers?: Record<string, string>;
+  /** Epoch ms by which the whole call, retries included, must end. */
+  deadline?: number;
+  /** Skip the client's auth strategy (the token request itself). */
+  anonymous?: boolean;
+  /** A short label for logs, e.g. "activate"; never includes ids or secrets. */
+  operation: string;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. Validate it with zod before reading. */
+  body: unknown;
+}
+
+export interface HttpClient {
+  readonly provider: ProviderId;
+  readonly timeoutMs: number;
+  /**
+   * Sends a request. Resolves with any response the adapter must interpret (2xx and 4xx other than
+   * 401/403/429); rejects with UpstreamError for transport failures, auth failures, 429 and 5xx.
+   */
+  send(request: HttpRequest): Promise<HttpResponse>;
+  /** Closes idle keep-alive sockets. */
+  close(): void;
+}
+
+export function retryAfterHeader(headers: Headers): number | undefined {
+  const value = headers['retry-after'];
+  if (typeof value !== 'string' || value === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { provider, log } = options;
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxConcurrency,
+    scheduling: 'lifo' as const,
+  };
+  const agent = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const limiter = createLimiter(options.maxConcurrency);
+  const instance = got.extend({
+    prefixUrl: options.baseUrl,
+    agent,
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: 'text',
+    headers: { 'user-agent': 'switchyard-gateway', accept: 'application/json', ...options.headers },
+  });
+  const fail = (
+    code: GatewayErrorCode,
+    message: string,
+    extra: { retryAfter?: number; cause?: unknown } = {},
+  ) => new UpstreamError(code, provider, message, extra);
+  const outOfTime = (request: HttpRequest) =>
+    fail(
+      GatewayErrorCode.PROVIDER_TIMEOUT,
+      `${provider} did not answer ${request.operation} in time`,
+    );
+
+  const attempt = async (
+    request: HttpRequest,
+    deadline: number,
+    authorization: string | undefined,
+  ) => {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw outOfTime(request);
+    const started = Date.now();
+    try {
+      const response = await instance(request.path.replace(/^\//, ''), {
+        method: request.method,
+        searchParams: request.searchParams,
+        json: request.json,
+        form: request.form,
+        body: request.body,
+        headers: { ...request.headers, ...(authorization ? { authorization } : {}) },
+        timeout: { request: remaining },
+      });
+      log.debug('upstream call', {
+        provider,
+        operation: request.operation,
+        status: response.statusCode,
+        durationMs: Date.now() - started,
+      });
+      return response;
+    } catch (error) {
+      throw mapRequestError(error, request, provider, Date.now() - started, log);
+    }
+  };
+
+  const send = async (request: HttpRequest): Promise<HttpResponse> => {
+    const deadline = request.deadline ?? Date.now() + options.timeoutMs;
+    const release = await limiter.acquire(deadline);
+    if (!release) throw outOfTime(request);
+    try {
+      const auth = request.anonymous ? undefined : options.auth;
+      let authorization = await auth?.header(deadline);
+      let response = await attempt(request, deadline, authorization);
+      if (response.statusCode === 401 && auth && authorization) {
+        // The token may have been revoked or expired early: fetch a fresh one and try once more.
+        // A 401 proves the first attempt was not processed, so this is safe for writes too.
+        auth.invalidate(authorization);
+        authorization = await auth.header(deadline);
+        response = await attempt(request, deadline, authorization);
+      }
+      const { statusCode, headers } = response;
+      if (statusCode === 401 || statusCode === 403) {
+        log.error('provider rejected our credentials', {
+          provider,
+          operation: request.operation,
+          status: statusCode,
+        });
+        throw fail(
+          GatewayErrorCode.PROVIDER_AUTH_FAILED,
+          `${provider} rejected the gateway's credentials`,
+        );
+      }
+      if (statusCode === 429) {
+        const retryAfter = (options.retryAfter ?? retryAfterHeader)(headers);
+        throw fail(
+          GatewayErrorCode.PROVIDER_RATE_LIMITED,
+          `${provider} is rate limiting the gateway`,
+          { retryAfter },
+        );
+      }
+      if (statusCode >= 500) {
+        log.warn('provider error status', {
+          provider,
+          operation: request.operation,
+          status: statusCode,
+        });
+        // A 504 on a write means an intermediary gave up waiting: the provider may have done it.
+        if (statusCode === 504 && request.kind === 'write') {
+          throw fail(
+            GatewayErrorCode.OUTCOME_UNKNOWN,
+            `${provider} did not confirm ${request.operation}: check before retrying`,
+          );
+        }
+        throw fail(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          `${provider} failed with HTTP ${statusCode}`,
+        );
+      }
+      return { statusCode, headers, body: parseBody(response.body, request, provider, log) };
+    } finally {
+      release();
+    }
+  };
+
+  return {
+    provider,
+    timeoutMs: options.timeoutMs,
+    send,
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  };
+}
+
+function parseBody(text: string, request: HttpRequest, provider: ProviderId, log: Logger): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    log.error('provider sent a body that is not JSON', {
+      provider,
+      operation: request.operation,
+      length: text.length,
+    });
+    throw new UpstreamError(
+      GatewayErrorCode.PROVIDER_UNAVAILABLE,
+      provider,
+      `${provider} sent an unreadable response`,
+    );
+  }
+}
+
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+function mapRequestError(
+  error: unknown,
+  request: HttpRequest,
+  provider: ProviderId,
+  durationMs: number,
+  log: Logger,
+): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  const code = error instanceof RequestError ? error.code : 'UNKNOWN';
+  // With keep-alive a reused socket counts as connected from the start, so this stays conservative.
+  const connected = error instanceof RequestError && error.timings?.connect !== undefined;
+  const context = { provider, operation: request.operation, code, durationMs, connected };
+  const fail = (gatewayCode: GatewayErrorCode, message: string) =>
+    new UpstreamError(gatewayCode, provider, message, { cause: error });
+
+  if (NEVER_CONNECTED.has(code) || !connected) {
+    log.warn('provider unreachable', context);
+    return code === 'ETIMEDOUT'
+      ? fail(
+          GatewayErrorCode.PROVIDER_TIMEOUT,
+          `${provider} did not answer ${request.operation} in time`,
+        )
+      : fail(GatewayErrorCode.PROVIDER_UNAVAILABLE, `${provider} could not be reached`);
+  }
+  if (request.kind === 'write') {
+    log.error('write sent but no answer', context);
+    return fail(
+      GatewayErrorCode.OUTCOME_UNKNOWN,
+      `${provider} received ${request.operation} but did not answer: check the record before retrying`,
+    );
+  }
+  log.warn('provider did not answer', context);
+  return code === 'ETIMEDOUT'
+    ? fail(
+        GatewayErrorCode.PROVIDER_TIMEOUT,
+        `${provider} did not answer ${request.operation} in time`,
+      )
+    : fail(
+        GatewayErrorCode.PROVIDER_UNAVAILABLE,
+        `${provider} closed the connection without answering`,
+      );
+}

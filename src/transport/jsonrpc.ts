@@ -1,0 +1,83 @@
+/**
+ * JSON-RPC over HTTP in the NetXD dialect: `{method, id, params: {api, payload}}` with no
+ * "jsonrpc" member. The payload is serialized once and spliced into the body verbatim, so whatever
+ * signs it (see `api`) signs exactly the bytes that are sent.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import type { Logger } from '../log.js';
+import type { CallKind, HttpClient } from './http.js';
+import { parseWire } from './wire.js';
+
+export interface JsonRpcError {
+  code: number | string;
+  message: string;
+  data?: unknown;
+}
+
+export type JsonRpcOutcome = { ok: true; result: unknown } | { ok: false; error: JsonRpcError };
+
+export interface JsonRpcCallerOptions {
+  http: HttpClient;
+  log: Logger;
+  /** Path of the endpoint under the origin. */
+  path: string;
+  /** Builds `params.api` from the exact payload text that is sent (signing happens here). */
+  api(payloadText: string): Record<string, string>;
+}
+
+const envelope = z.union([
+  z.object({
+    id: z.union([z.string(), z.number()]).nullish(),
+    error: z.object({
+      code: z.union([z.number(), z.string()]),
+      message: z.string(),
+      data: z.unknown().optional(),
+    }),
+  }),
+  z
+    .object({ id: z.union([z.string(), z.number()]).nullish(), result: z.unknown() })
+    .refine((v) => v.result !== undefined),
+]);
+
+export interface JsonRpcCaller {
+  /** Calls `method`; a JSON-RPC `error` member comes back as `{ ok: false }` for the adapter to map. */
+  call(method: string, payload: unknown, kind: CallKind): Promise<JsonRpcOutcome>;
+}
+
+export function createJsonRpcCaller(options: JsonRpcCallerOptions): JsonRpcCaller {
+  const { http } = options;
+  return {
+    async call(method, payload, kind) {
+      const id = randomUUID();
+      const payloadText = JSON.stringify(payload);
+      const api = JSON.stringify(options.api(payloadText));
+      const body = `{"method":${JSON.stringify(method)},"id":${JSON.stringify(id)},"params":{"api":${api},"payload":${payloadText}}}`;
+      const response = await http.send({
+        method: 'POST',
+        path: options.path,
+        kind,
+        body,
+        headers: { 'content-type': 'application/json' },
+        operation: method,
+      });
+      const message = parseWire(envelope, response, {
+        provider: http.provider,
+        kind,
+        what: `${method} response`,
+        log: options.log,
+      });
+      if (message.id != null && String(message.id) !== id) {
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          http.provider,
+          `${http.provider} answered a different request id`,
+        );
+      }
+      return 'error' in message
+        ? { ok: false, error: message.error }
+        : { ok: true, result: message.result };
+    },
+  };
+}

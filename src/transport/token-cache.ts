@@ -1,0 +1,76 @@
+/**
+ * An OAuth access-token cache shared by every request of one provider client: the token is reused
+ * until shortly before it expires, and concurrent callers share one in-flight fetch.
+ */
+import type { AuthStrategy } from './http.js';
+
+export interface IssuedToken {
+  accessToken: string;
+  /** Epoch ms at which the provider stops accepting it. */
+  expiresAt: number;
+}
+
+export interface TokenCacheOptions {
+  /** Fetches a new token; must finish before `deadline` (epoch ms). */
+  fetch(deadline: number): Promise<IssuedToken>;
+  /** Refresh this long before expiry, so a token never expires in flight. */
+  refreshSkewMs?: number;
+  now?: () => number;
+}
+
+export interface TokenCache extends AuthStrategy {
+  /** Tokens fetched so far (for diagnostics and tests). */
+  readonly fetchCount: number;
+}
+
+export function createTokenCache(options: TokenCacheOptions): TokenCache {
+  const skew = options.refreshSkewMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let current: (IssuedToken & { refreshAt: number }) | undefined;
+  let inFlight: Promise<IssuedToken> | undefined;
+  let fetchCount = 0;
+
+  const refresh = (deadline: number) => {
+    inFlight ??= (async () => {
+      fetchCount += 1;
+      try {
+        const issued = await options.fetch(deadline);
+        const fetchedAt = now();
+        // Renew `skew` before expiry, or at mid-life for tokens that live shorter than twice the skew.
+        const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
+        current = { ...issued, refreshAt: issued.expiresAt - lead };
+        return current;
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    async header(deadline) {
+      const token = current && now() < current.refreshAt ? current : await refresh(deadline);
+      return `Bearer ${token.accessToken}`;
+    },
+    invalidate(header) {
+      if (current && header === `Bearer ${current.accessToken}`) current = undefined;
+    },
+    get fetchCount() {
+      return fetchCount;
+    },
+  };
+}
+
+/** Reads the `exp` claim (seconds) of a JWT without verifying it; undefined when absent. */
+export function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
