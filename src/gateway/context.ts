@@ -11,4 +11,5 @@ export interface GatewayContext {
   /** Per-request customer loaders, one per provider: the same customer is fetched once per operation. */
   customerLoader(provider: ProviderId): DataLoader<string, CustomerModel | null>;
   call: CallContext;
+  limits: { uploadMaxFileBytes: number };
 }

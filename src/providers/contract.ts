@@ -123,6 +123,8 @@ export interface ProviderAdapter {
   validateCustomerId(providerCustomerId: string): UserErrorModel | null;
   /** Activation options this provider understands; any other non-null option is INVALID_INPUT. */
   readonly activationOptions: readonly ActivationOptionName[];
+  /** Provider rules on option values (formats), checked before any call, previews included. */
+  validateActivationOptions?(options: ActivationOptions): UserErrorModel[];
   /** Statuses `updateCustomerStatus` can set; empty when the provider cannot change status. */
   readonly settableStatuses: readonly CustomerStatus[];
   /** Reads customers by provider id, one slot per id, null when not found. Used by DataLoader. */

@@ -1,0 +1,22 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
+import type { GraphQLSchema } from 'graphql';
+import { resolverMaps } from '../resolvers/index.js';
+
+const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+
+/** The SDL files in schema/, in name order. */
+export function loadTypeDefs(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [{ Upload: GraphQLUpload }, ...resolverMaps],
+  });
+}

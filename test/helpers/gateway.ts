@@ -1,0 +1,80 @@
+/**
+ * The typed test harness: a real gateway on a free loopback port, its providers against their
+ * embedded sandboxes over real HTTP, and every log line it writes.
+ */
+import { loadConfig } from '../../src/config/index.js';
+import { startGateway, type Gateway } from '../../src/gateway/app.js';
+import { createLogger } from '../../src/log.js';
+import type { ProviderId } from '../../src/providers/ids.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
+import { startProviders, type ProviderSet } from '../../src/providers/runtime.js';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
+
+export interface GraphqlResponse<D = any> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: D;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  };
+}
+
+export interface TestGateway {
+  url: string;
+  gateway: Gateway;
+  providers: ProviderSet;
+  /** Every JSON log line the gateway wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** The raw log text, for "this secret never appears" checks. */
+  logText(): string;
+  /** POST a GraphQL operation as JSON. */
+  graphql<D = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphqlResponse<D>>;
+  /** The embedded sandbox of a provider, with its journal, fault injection and state. */
+  sandbox<State = any>(id: ProviderId): SandboxHandle<unknown, State>;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(
+  env: Record<string, string | undefined> = {},
+): Promise<TestGateway> {
+  const lines: string[] = [];
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', ...env }, PROVIDERS);
+  const log = createLogger({ level: config.LOG_LEVEL, write: (line) => lines.push(line) });
+  const providers = await startProviders(PROVIDERS, config, log);
+  const gateway = await startGateway({ ...config, providers, log });
+
+  return {
+    url: gateway.url,
+    gateway,
+    providers,
+    get logs() {
+      return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
+    logText: () => lines.join('\n'),
+    async graphql(query, variables, headers) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphqlResponse['body'],
+      };
+    },
+    sandbox<State>(id: ProviderId) {
+      const sandbox = providers.started(id)?.sandbox;
+      if (!sandbox) throw new Error(`${id} has no sandbox in this gateway`);
+      return sandbox as SandboxHandle<unknown, State>;
+    },
+    async close() {
+      await gateway.stop();
+      await providers.close();
+    },
+  };
+}
