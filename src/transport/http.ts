@@ -33,6 +33,11 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Seconds to wait after a 429, read from the provider's headers; Retry-After by default. */
   retryAfter?: (headers: Headers) => number | undefined;
+  /**
+   * True when a response rejects the access token although its HTTP status is not 401 (a provider
+   * that reports auth errors in a 200 envelope). Treated exactly like a 401.
+   */
+  tokenRejected?: (response: HttpResponse) => boolean;
 }
 
 export interface HttpRequest {
@@ -47,7 +52,7 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** Epoch ms by which the whole call, retries included, must end. */
   deadline?: number;
-  /** Skip the client's auth strategy (the token request itself). */
+  /** The token request itself: no auth strategy, and not counted against the concurrency limit. */
   anonymous?: boolean;
   /** A short label for logs, e.g. "activate"; never includes ids or secrets. */
   operation: string;
@@ -140,23 +145,41 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
+  /** One attempt, with the body parsed (JSON or undefined) so auth rejections can be recognised. */
+  const exchange = async (
+    request: HttpRequest,
+    deadline: number,
+    authorization: string | undefined,
+  ) => {
+    const response = await attempt(request, deadline, authorization);
+    const parsed: HttpResponse = {
+      statusCode: response.statusCode,
+      headers: response.headers,
+      body:
+        response.statusCode >= 500 ? undefined : parseBody(response.body, request, provider, log),
+    };
+    const rejected = parsed.statusCode === 401 || (options.tokenRejected?.(parsed) ?? false);
+    return { response: parsed, rejected };
+  };
+
   const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const deadline = request.deadline ?? Date.now() + options.timeoutMs;
-    const release = await limiter.acquire(deadline);
+    // Token requests skip the limit: the calls waiting for that token hold every slot.
+    const release = request.anonymous ? () => undefined : await limiter.acquire(deadline);
     if (!release) throw outOfTime(request);
     try {
       const auth = request.anonymous ? undefined : options.auth;
       let authorization = await auth?.header(deadline);
-      let response = await attempt(request, deadline, authorization);
-      if (response.statusCode === 401 && auth && authorization) {
+      let { response, rejected } = await exchange(request, deadline, authorization);
+      if (rejected && auth && authorization) {
         // The token may have been revoked or expired early: fetch a fresh one and try once more.
-        // A 401 proves the first attempt was not processed, so this is safe for writes too.
+        // The rejection proves the first attempt was not processed, so this is safe for writes too.
         auth.invalidate(authorization);
         authorization = await auth.header(deadline);
-        response = await attempt(request, deadline, authorization);
+        ({ response, rejected } = await exchange(request, deadline, authorization));
       }
       const { statusCode, headers } = response;
-      if (statusCode === 401 || statusCode === 403) {
+      if (rejected || statusCode === 401 || statusCode === 403) {
         log.error('provider rejected our credentials', {
           provider,
           operation: request.operation,
@@ -193,7 +216,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           `${provider} failed with HTTP ${statusCode}`,
         );
       }
-      return { statusCode, headers, body: parseBody(response.body, request, provider, log) };
+      return response;
     } finally {
       release();
     }

@@ -2,6 +2,7 @@
  * An OAuth access-token cache shared by every request of one provider client: the token is reused
  * until shortly before it expires, and concurrent callers share one in-flight fetch.
  */
+import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
 import type { AuthStrategy } from './http.js';
 
 export interface IssuedToken {
@@ -15,6 +16,11 @@ export interface TokenCacheOptions {
   fetch(deadline: number): Promise<IssuedToken>;
   /** Refresh this long before expiry, so a token never expires in flight. */
   refreshSkewMs?: number;
+  /**
+   * After the provider rejects our credentials, fail fast for this long instead of asking again:
+   * some providers lock an account after a few failed attempts (EnKash: three).
+   */
+  rejectionCooldownMs?: number;
   now?: () => number;
 }
 
@@ -29,8 +35,11 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let current: (IssuedToken & { refreshAt: number }) | undefined;
   let inFlight: Promise<IssuedToken> | undefined;
   let fetchCount = 0;
+  let rejected: { error: UpstreamError; until: number } | undefined;
+  const cooldown = options.rejectionCooldownMs ?? 30_000;
 
   const refresh = (deadline: number) => {
+    if (rejected && now() < rejected.until) return Promise.reject(rejected.error);
     inFlight ??= (async () => {
       fetchCount += 1;
       try {
@@ -39,7 +48,16 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         // Renew `skew` before expiry, or at mid-life for tokens that live shorter than twice the skew.
         const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
         current = { ...issued, refreshAt: issued.expiresAt - lead };
+        rejected = undefined;
         return current;
+      } catch (error) {
+        if (
+          error instanceof UpstreamError &&
+          error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED
+        ) {
+          rejected = { error, until: now() + cooldown };
+        }
+        throw error;
       } finally {
         inFlight = undefined;
       }
