@@ -48,7 +48,7 @@ export class UserFacingError extends Error {
   override readonly name = 'UserFacingError';
   readonly errors: readonly UserErrorModel[];
   constructor(errors: UserErrorModel | readonly UserErrorModel[]) {
-    const list = Array.isArray(errors) ? errors : [errors as UserErrorModel];
+    const list = (Array.isArray(errors) ? errors : [errors]) as readonly UserErrorModel[];
     super(list.map((e) => e.message).join('; '));
     this.errors = list;
   }

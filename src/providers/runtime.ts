@@ -39,7 +39,7 @@ export class ProviderSet {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.list.map((p) => p.sandbox?.close()));
+    await Promise.all(this.list.map((p) => p.sandbox?.close() ?? Promise.resolve()));
   }
 }
 

@@ -69,7 +69,7 @@ export async function mapConcurrent<T, R>(
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await task(items[index] as T, index);
+      results[index] = await task(items[index], index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

@@ -115,7 +115,7 @@ describe('fusebill activation', () => {
       subtotal: 49,
       charges: [{ name: 'Pro plan', amount: 49 }],
     });
-    const sent = sandbox().journal[0]!;
+    const sent = sandbox().journal[0];
     expect(sent.path).toBe('/v1/customerActivation');
     expect(sent.query.get('view')).toBe('Sideeffects');
     expect(sent.query.get('preview')).toBeNull();

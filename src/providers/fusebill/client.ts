@@ -55,9 +55,7 @@ export function createFusebillClient(
       const response = await http.send(request);
       const wire = { provider: 'fusebill' as const, kind: request.kind, log };
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        return parseWire(schema, response, { ...wire, what: request.operation }) as z.infer<
-          typeof schema
-        >;
+        return parseWire(schema, response, { ...wire, what: request.operation });
       }
       const body = parseWire(fusebillError, response, { ...wire, what: 'error' });
       const first = body.Errors[0];
