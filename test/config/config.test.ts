@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
+
+const load = (env: Record<string, string>) => loadConfig(env, PROVIDERS);
+const problem = (env: Record<string, string>): string => {
+  try {
+    load(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('has working defaults with no environment at all', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      PORT: 4000,
+      UPSTREAM_TIMEOUT_MS: 10_000,
+      BODY_LIMIT_BYTES: 32 * 1024 * 1024,
+    });
+    expect(config.disabled.size).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DISABLED_PROVIDERS: 'fusebill,paypal' }, 'paypal'],
+    [
+      { FUSEBILL_BASE_URL: 'https://secure.fusebill.com' },
+      'FUSEBILL_API_KEY is required when FUSEBILL_BASE_URL is set',
+    ],
+    [
+      { FUSEBILL_BASE_URL: 'https://secure.fusebill.com/v1', FUSEBILL_API_KEY: 'k' },
+      'FUSEBILL_BASE_URL',
+    ],
+    [
+      { FUSEBILL_BASE_URL: 'ftp://secure.fusebill.com', FUSEBILL_API_KEY: 'k' },
+      'FUSEBILL_BASE_URL',
+    ],
+  ])('stops on %o with a message naming %s', (env, expected) => {
+    expect(problem(env)).toContain(expected);
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const message = problem({
+      FUSEBILL_BASE_URL: 'not a url',
+      FUSEBILL_API_KEY: 'super-secret-key-123',
+    });
+    expect(message).toContain('FUSEBILL_BASE_URL');
+    expect(message).not.toContain('super-secret-key-123');
+  });
+
+  it('reports every problem at once', () => {
+    const message = problem({ PORT: 'x', UPSTREAM_TIMEOUT_MS: '-1' });
+    expect(message).toContain('PORT');
+    expect(message).toContain('UPSTREAM_TIMEOUT_MS');
+  });
+
+  it('skips the slice of a disabled provider', () => {
+    const config = load({ DISABLED_PROVIDERS: 'Fusebill', FUSEBILL_BASE_URL: 'https://x.example' });
+    expect([...config.disabled]).toEqual(['fusebill']);
+  });
+
+  it('accepts a live origin with a trailing slash', () => {
+    expect(() =>
+      load({ FUSEBILL_BASE_URL: 'https://secure.fusebill.com/', FUSEBILL_API_KEY: 'k' }),
+    ).not.toThrow();
+  });
+});

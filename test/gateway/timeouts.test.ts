@@ -1,0 +1,111 @@
+/**
+ * Deadlines and unknown outcomes, shown on Fusebill: a read that hangs is PROVIDER_TIMEOUT, a write
+ * that hangs after it was sent is OUTCOME_UNKNOWN, a write that never reached the provider is not.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const DEADLINE_MS = 400;
+const SLACK_MS = 350;
+const READ = '{ customer(id: "fusebill:12000750") { id status } }';
+const ACTIVATE = `mutation { activateCustomer(input: {customerId: "fusebill:8708480"}) {
+  customer { id } userErrors { code } } }`;
+
+async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await run();
+  return [result, performance.now() - started];
+}
+
+describe('upstream deadlines against the sandbox', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ UPSTREAM_TIMEOUT_MS: String(DEADLINE_MS) });
+  });
+  afterAll(() => gw.close());
+
+  it('a hanging read becomes PROVIDER_TIMEOUT within the deadline', async () => {
+    gw.sandbox('fusebill').inject({ action: { kind: 'hang' } });
+    const [res, ms] = await timed(() => gw.graphql(READ));
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_TIMEOUT',
+      provider: 'FUSEBILL',
+    });
+    expect(ms).toBeGreaterThanOrEqual(DEADLINE_MS - 5);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  });
+
+  it('a hanging write becomes OUTCOME_UNKNOWN within the deadline', async () => {
+    gw.sandbox('fusebill').inject({ action: { kind: 'hang' } });
+    const [res, ms] = await timed(() => gw.graphql(ACTIVATE));
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'OUTCOME_UNKNOWN',
+      provider: 'FUSEBILL',
+    });
+    expect(res.body.errors?.[0]?.message).toMatch(/check/i);
+    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+  });
+
+  it('a connection reset after a write was sent is OUTCOME_UNKNOWN; on a read it is PROVIDER_UNAVAILABLE', async () => {
+    gw.sandbox('fusebill').inject({ action: { kind: 'reset' } });
+    const write = await gw.graphql(ACTIVATE);
+    expect(write.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    gw.sandbox('fusebill').inject({ action: { kind: 'reset' } });
+    const read = await gw.graphql(READ);
+    expect(read.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+  });
+
+  it('a 504 on a write is OUTCOME_UNKNOWN (an intermediary gave up, the provider may have done it)', async () => {
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 504, body: {} } },
+    });
+    const res = await gw.graphql(ACTIVATE);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+  });
+
+  it('a slow answer inside the deadline is fine', async () => {
+    gw.sandbox('fusebill').inject({ action: { kind: 'delay', ms: DEADLINE_MS / 4 } });
+    const res = await gw.graphql(READ);
+    expect(res.body.data.customer.status).toBe('ACTIVE');
+  });
+
+  it('a write whose answer cannot be read is OUTCOME_UNKNOWN, not a silent success', async () => {
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 200, body: { unexpected: true } } },
+    });
+    const res = await gw.graphql(ACTIVATE);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+  });
+});
+
+describe('a provider that cannot be reached', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    // Port 1 on loopback refuses connections: the request provably never reached anyone.
+    gw = await startTestGateway({
+      FUSEBILL_BASE_URL: 'http://127.0.0.1:1',
+      FUSEBILL_API_KEY: 'k',
+      UPSTREAM_TIMEOUT_MS: '2000',
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('is LIVE mode in providers', async () => {
+    const res = await gw.graphql('{ providers { provider mode } }');
+    expect(res.body.data.providers).toContainEqual({ provider: 'FUSEBILL', mode: 'LIVE' });
+  });
+
+  it('gives PROVIDER_UNAVAILABLE for reads and writes (a refused write is known not to have happened)', async () => {
+    const read = await gw.graphql(READ);
+    expect(read.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      provider: 'FUSEBILL',
+    });
+    const write = await gw.graphql(ACTIVATE);
+    expect(write.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      provider: 'FUSEBILL',
+    });
+  });
+});

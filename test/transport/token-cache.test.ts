@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayErrorCode, UpstreamError } from '../../src/gateway/errors.js';
+import { createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
+
+function fakeClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('token cache', () => {
+  it('shares one fetch among concurrent callers', async () => {
+    let fetches = 0;
+    const cache = createTokenCache({
+      fetch: async () => {
+        fetches += 1;
+        await new Promise((r) => setTimeout(r, 20));
+        return { accessToken: `t${fetches}`, expiresAt: Date.now() + 3_600_000 };
+      },
+    });
+    const headers = await Promise.all(
+      Array.from({ length: 50 }, () => cache.header(Date.now() + 1000)),
+    );
+    expect(new Set(headers)).toEqual(new Set(['Bearer t1']));
+    expect(fetches).toBe(1);
+    expect(cache.fetchCount).toBe(1);
+  });
+
+  it('refreshes shortly before expiry, not after', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      refreshSkewMs: 30_000,
+      fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: clock.now() + 300_000 }),
+    });
+    expect(await cache.header(0)).toBe('Bearer t1');
+    clock.advance(269_000);
+    expect(await cache.header(0)).toBe('Bearer t1');
+    clock.advance(2_000);
+    expect(await cache.header(0)).toBe('Bearer t2');
+  });
+
+  it('renews short-lived tokens at mid-life instead of on every call', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      refreshSkewMs: 30_000,
+      fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: clock.now() + 10_000 }),
+    });
+    await cache.header(0);
+    clock.advance(4_000);
+    expect(await cache.header(0)).toBe('Bearer t1');
+    clock.advance(2_000);
+    expect(await cache.header(0)).toBe('Bearer t2');
+  });
+
+  it('fetches anew after invalidate, but ignores a stale header', async () => {
+    let n = 0;
+    const cache = createTokenCache({
+      fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: Date.now() + 3_600_000 }),
+    });
+    const first = await cache.header(0);
+    cache.invalidate('Bearer something-else');
+    expect(await cache.header(0)).toBe(first);
+    cache.invalidate(first);
+    expect(await cache.header(0)).toBe('Bearer t2');
+  });
+
+  it('fails fast during the cool-down after rejected credentials', async () => {
+    const clock = fakeClock();
+    let fetches = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      rejectionCooldownMs: 60_000,
+      fetch: () => {
+        fetches += 1;
+        return Promise.reject(
+          new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
+        );
+      },
+    });
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    expect(fetches).toBe(1);
+    clock.advance(60_001);
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    expect(fetches).toBe(2);
+  });
+
+  it('retries at once after a failure that is not a credential rejection', async () => {
+    let fetches = 0;
+    const cache = createTokenCache({
+      fetch: () => {
+        fetches += 1;
+        return fetches === 1
+          ? Promise.reject(
+              new UpstreamError(GatewayErrorCode.PROVIDER_UNAVAILABLE, 'enkash', 'down'),
+            )
+          : Promise.resolve({ accessToken: 'ok', expiresAt: Date.now() + 3_600_000 });
+      },
+    });
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(await cache.header(0)).toBe('Bearer ok');
+  });
+});
+
+describe('jwtExpiry', () => {
+  const jwt = (claims: object) =>
+    `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+  it.each([
+    [jwt({ exp: 1_900_000_000 }), 1_900_000_000_000],
+    [jwt({ sub: 'x' }), undefined],
+    ['not-a-jwt', undefined],
+    ['a.!!!.c', undefined],
+  ])('reads %s', (token, expected) => {
+    expect(jwtExpiry(token)).toBe(expected);
+  });
+});
