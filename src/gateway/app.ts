@@ -94,6 +94,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT: it stops the gateway, then the sandboxes, then exits.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
     formatError: createFormatError(log, !production),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLog()],

@@ -1,0 +1,67 @@
+/** `npm start` as a person runs it: a real process, configuration from the environment, signals. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ENTRY = ['--import', 'tsx', 'src/main.ts'];
+const children: ReturnType<typeof spawn>[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ENTRY, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, out: () => stdout, err: () => stderr };
+}
+
+describe('process start-up', () => {
+  it('boots the gateway and four sandboxes with no configuration, prints the URL, and stops on SIGTERM', async () => {
+    const proc = start({ PORT: '0' });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${proc.out()}\n${proc.err()}`)), 15_000);
+      proc.child.stdout.on('data', () => {
+        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(proc.out());
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect((await fetch(url.replace('/graphql', '/healthz'))).status).toBe(200);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ providers { provider mode } }' }),
+    });
+    const body = (await res.json()) as { data: { providers: { mode: string }[] } };
+    expect(body.data.providers.map((p) => p.mode)).toEqual(['SANDBOX', 'SANDBOX', 'SANDBOX', 'SANDBOX']);
+    const listening = proc
+      .out()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === 'gateway listening');
+    expect(listening?.providers).toEqual({ enkash: 'SANDBOX', netxd: 'SANDBOX', fusebill: 'SANDBOX', blackhawk: 'SANDBOX' });
+    expect(proc.out()).toContain('curl');
+
+    proc.child.kill('SIGTERM');
+    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('refuses to start on bad configuration, naming the variable and not the secret', async () => {
+    const proc = start({ PORT: '0', FUSEBILL_BASE_URL: 'https://secure.fusebill.com/v1', FUSEBILL_API_KEY: 'hunter2-secret' });
+    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(proc.err()).toContain('FUSEBILL_BASE_URL');
+    expect(proc.err() + proc.out()).not.toContain('hunter2-secret');
+  });
+});
