@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, redact } from '../../src/log.js';
+
+describe('logger', () => {
+  it('writes one JSON line per event with bindings, and filters by level', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', write: (l) => lines.push(l) }).child({
+      requestId: 'r1',
+    });
+    log.debug('hidden');
+    log.warn('shown', { provider: 'netxd' });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'warn',
+      msg: 'shown',
+      requestId: 'r1',
+      provider: 'netxd',
+    });
+  });
+
+  it.each([
+    'authorization',
+    'Authorization',
+    'password',
+    'clientSecret',
+    'access_token',
+    'activationCode',
+    'privateKey',
+    'NETXD_PRIVATE_KEY',
+    'credential',
+    'signature',
+    'apiKey',
+    'cookie',
+  ])('redacts %s wherever it sits', (key) => {
+    const out = JSON.stringify(
+      redact({ a: { [key]: 'SECRET-VALUE' }, list: [{ [key]: 'SECRET-VALUE' }] }),
+    );
+    expect(out).not.toContain('SECRET-VALUE');
+    expect(out).toContain('[redacted]');
+  });
+
+  it('keeps ordinary fields and serializes errors without stacks', () => {
+    const error = Object.assign(new Error('boom', { cause: new Error('root') }), { code: 'E1' });
+    const out = redact({ status: 200, provider: 'fusebill', error }) as Record<string, any>;
+    expect(out).toMatchObject({
+      status: 200,
+      provider: 'fusebill',
+      error: { name: 'Error', message: 'boom', code: 'E1', cause: { message: 'root' } },
+    });
+    expect(JSON.stringify(out)).not.toContain('at ');
+  });
+});
