@@ -26,7 +26,10 @@ describe('process start-up', () => {
   it('boots the gateway and four sandboxes with no configuration, prints the URL, and stops on SIGTERM', async () => {
     const proc = start({ PORT: '0' });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${proc.out()}\n${proc.err()}`)), 15_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no start-up line:\n${proc.out()}\n${proc.err()}`)),
+        15_000,
+      );
       proc.child.stdout.on('data', () => {
         const match = /Switchyard GraphQL endpoint: (\S+)/.exec(proc.out());
         if (match?.[1]) {
@@ -42,14 +45,24 @@ describe('process start-up', () => {
       body: JSON.stringify({ query: '{ providers { provider mode } }' }),
     });
     const body = (await res.json()) as { data: { providers: { mode: string }[] } };
-    expect(body.data.providers.map((p) => p.mode)).toEqual(['SANDBOX', 'SANDBOX', 'SANDBOX', 'SANDBOX']);
+    expect(body.data.providers.map((p) => p.mode)).toEqual([
+      'SANDBOX',
+      'SANDBOX',
+      'SANDBOX',
+      'SANDBOX',
+    ]);
     const listening = proc
       .out()
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((line) => line.msg === 'gateway listening');
-    expect(listening?.providers).toEqual({ enkash: 'SANDBOX', netxd: 'SANDBOX', fusebill: 'SANDBOX', blackhawk: 'SANDBOX' });
+    expect(listening?.providers).toEqual({
+      enkash: 'SANDBOX',
+      netxd: 'SANDBOX',
+      fusebill: 'SANDBOX',
+      blackhawk: 'SANDBOX',
+    });
     expect(proc.out()).toContain('curl');
 
     proc.child.kill('SIGTERM');
@@ -58,7 +71,11 @@ describe('process start-up', () => {
   });
 
   it('refuses to start on bad configuration, naming the variable and not the secret', async () => {
-    const proc = start({ PORT: '0', FUSEBILL_BASE_URL: 'https://secure.fusebill.com/v1', FUSEBILL_API_KEY: 'hunter2-secret' });
+    const proc = start({
+      PORT: '0',
+      FUSEBILL_BASE_URL: 'https://secure.fusebill.com/v1',
+      FUSEBILL_API_KEY: 'hunter2-secret',
+    });
     const [code] = (await once(proc.child, 'exit')) as [number | null];
     expect(code).toBe(1);
     expect(proc.err()).toContain('FUSEBILL_BASE_URL');
