@@ -55,6 +55,8 @@ export interface SandboxControls {
   readonly url: string;
   /** Requests received, oldest first. Holds secrets: for tests and local debugging only, never logged. */
   readonly journal: JournalEntry[];
+  /** Requests received since start or the last reset, including those the journal has dropped. */
+  receivedCount(): number;
   /** Queue a fault for the next matching request(s). */
   inject(fault: Fault): void;
   /** Drop queued faults and the journal. */
@@ -81,6 +83,7 @@ export async function startSandboxServer(
   const journal: JournalEntry[] = [];
   const journalLimit = options.journalLimit ?? 5_000;
   let faults: (Fault & { left: number })[] = [];
+  let received = 0;
 
   const takeFault = (request: SandboxRequest): FaultAction | undefined => {
     const fault = faults.find((f) => f.left > 0 && (f.match?.(request) ?? true));
@@ -103,6 +106,7 @@ export async function startSandboxServer(
           headers: req.headers,
           body: Buffer.concat(chunks),
         };
+        received += 1;
         journal.push({ ...request, at: Date.now() });
         if (journal.length > journalLimit) journal.splice(0, journal.length - journalLimit);
 
@@ -144,10 +148,12 @@ export async function startSandboxServer(
   return {
     url: `http://${host}:${port}`,
     journal,
+    receivedCount: () => received,
     inject: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
     reset: () => {
       faults = [];
       journal.length = 0;
+      received = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
