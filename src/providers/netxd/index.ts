@@ -1,19 +1,128 @@
-// Placeholder until the netxd adapter lands: it supports nothing, so the gateway answers UNSUPPORTED_BY_PROVIDER.
-import { z } from 'zod';
-import type { RegisteredProvider } from '../contract.js';
+/** NetXD: read customers, set their status (activation included) over signed JSON-RPC. */
+import {
+  GatewayErrorCode,
+  UpstreamError,
+  UserFacingError,
+  userError,
+} from '../../gateway/errors.js';
+import { startNetxdSandbox } from '../../sandbox/netxd.js';
+import type { CallKind } from '../../transport/http.js';
+import {
+  defineProvider,
+  type CustomerModel,
+  type ProviderAdapter,
+  type ProviderDeps,
+} from '../contract.js';
+import { normalizeStatus } from '../status.js';
+import { createNetxdClient } from './client.js';
+import { netxdEnv, netxdLiveSettings, type NetxdSettings } from './config.js';
+import {
+  NETXD_SETTABLE_STATUSES,
+  netxdStatus,
+  netxdStatusFor,
+  type NetxdStatus,
+} from './status.js';
+import { GET_CUSTOMER, UPDATE_CUSTOMER_STATUS, netxdCustomer, type NetxdCustomer } from './wire.js';
 
-export const netxdProvider: RegisteredProvider = {
+/** NetXD customer ids are digit strings (e.g. 100000000025001); sent as strings, never as numbers. */
+const NETXD_ID = /^\d{1,20}$/;
+
+function validateNetxdId(id: string) {
+  return NETXD_ID.test(id)
+    ? null
+    : {
+        code: 'INVALID_INPUT' as const,
+        message: `NetXD customer ids are 1 to 20 digits; got "${id.slice(0, 40)}"`,
+        provider: 'netxd' as const,
+      };
+}
+
+export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps): ProviderAdapter {
+  const { log } = deps;
+  const client = createNetxdClient(settings, deps);
+
+  const toCustomer = (id: string, wire: NetxdCustomer, kind: CallKind): CustomerModel => {
+    if (wire.id !== id) {
+      log.error('provider answered for another customer', {
+        provider: 'netxd',
+        kind,
+        requested: id,
+        answered: wire.id,
+      });
+      // A read for someone else would be a silently wrong answer. A write was applied to the ID we
+      // sent; NetXD's own sample answers with a different Id, so only the read is refused.
+      if (kind === 'read') {
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          'netxd',
+          'netxd answered with a different customer',
+        );
+      }
+    }
+    return {
+      kind: 'customer',
+      provider: 'netxd',
+      providerCustomerId: id,
+      ...normalizeStatus('netxd', wire.status, netxdStatus, log),
+    };
+  };
+
+  const readCustomer = async (id: string): Promise<CustomerModel | null> => {
+    try {
+      // GetCustomer's not-found answer is undocumented: a null result is read as not found too.
+      const wire = await client.call(
+        GET_CUSTOMER,
+        { customerID: id },
+        'read',
+        netxdCustomer.nullable(),
+      );
+      return wire ? toCustomer(id, wire, 'read') : null;
+    } catch (error) {
+      if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  };
+
+  const setStatus = async (id: string, status: NetxdStatus, notes: string | null) => {
+    // The doc's table names the field Status, its example sends status: we follow the example.
+    const payload = { ID: id, status, ...(notes !== null ? { notes } : {}) };
+    const wire = await client.call(UPDATE_CUSTOMER_STATUS, payload, 'write', netxdCustomer);
+    return toCustomer(id, wire, 'write');
+  };
+
+  return {
+    id: 'netxd',
+    validateCustomerId: validateNetxdId,
+    activationOptions: [],
+    settableStatuses: NETXD_SETTABLE_STATUSES,
+
+    readCustomers: (ids) =>
+      Promise.all(ids.map((id) => readCustomer(id).catch((error: unknown) => error as Error))),
+
+    async activateCustomer(request) {
+      return {
+        customer: await setStatus(request.providerCustomerId, 'ACTIVE', null),
+        invoices: [],
+      };
+    },
+
+    async updateCustomerStatus(id, status, notes) {
+      const target = netxdStatusFor(status);
+      if (!target) {
+        throw userError('UNSUPPORTED_BY_PROVIDER', `NETXD cannot set status ${status}`, {
+          provider: 'netxd',
+          field: ['input', 'status'],
+        });
+      }
+      return setStatus(id, target, notes);
+    },
+  };
+}
+
+export const netxdProvider = defineProvider({
   id: 'netxd',
-  env: z.object({}),
-  start: () =>
-    Promise.resolve({
-      mode: 'SANDBOX',
-      sandbox: null,
-      adapter: {
-        id: 'netxd',
-        validateCustomerId: () => null,
-        activationOptions: [],
-        settableStatuses: [],
-      },
-    }),
-};
+  env: netxdEnv,
+  liveSettings: netxdLiveSettings,
+  startSandbox: startNetxdSandbox,
+  create: createNetxdProvider,
+});
