@@ -32,7 +32,8 @@ const envelope = z.union([
     id: z.union([z.string(), z.number()]).nullish(),
     error: z.object({
       code: z.union([z.number(), z.string()]),
-      message: z.string(),
+      // Some servers send a code alone; the code is what the adapter maps.
+      message: z.string().catch(''),
       data: z.unknown().optional(),
     }),
   }),
