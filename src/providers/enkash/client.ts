@@ -1,0 +1,140 @@
+/**
+ * EnKash over HTTP: the OAuth password grant behind a shared token cache, Bearer auth on every AR
+ * call, and the AR envelope, whose errorResponse decides success whatever the HTTP status.
+ */
+import type { z } from 'zod';
+import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
+import { createHttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
+import { createTokenCache, type IssuedToken } from '../../transport/token-cache.js';
+import { parseWire } from '../../transport/wire.js';
+import type { CallContext, ProviderDeps } from '../contract.js';
+import type { EnkashSettings } from './config.js';
+import { enkashErrorRule, enkashOutcome } from './status.js';
+import { enkashEnvelope, enkashErrorEnvelope, enkashOAuthError, enkashToken } from './wire.js';
+
+/** Token lifetime assumed when EnKash omits expires_in: the shortest it documents (5 minutes). */
+export const ENKASH_DEFAULT_TOKEN_LIFETIME_MS = 5 * 60_000;
+/** Renew a token this long before it expires (the cache halves it for shorter-lived tokens). */
+export const ENKASH_TOKEN_REFRESH_SKEW_MS = 60_000;
+/**
+ * After EnKash rejects our credentials, fail fast this long before asking again: EnKash locks the
+ * account after 3 consecutive failed attempts, and a wrong password stays wrong until a restart.
+ */
+export const ENKASH_REJECTION_COOLDOWN_MS = 5 * 60_000;
+
+export interface EnkashClient {
+  /** Sends an AR request and returns the envelope's payload parsed with `schema`; errors are thrown. */
+  call<S extends z.ZodType>(request: HttpRequest, schema: S, ctx: CallContext): Promise<z.infer<S>>;
+}
+
+/** An answer that refuses the access token itself, in a 200 envelope: treated like a 401. */
+function tokenRejected(response: HttpResponse): boolean {
+  const { errorResponse } = enkashErrorEnvelope.parse(response.body);
+  const rule = enkashErrorRule(errorResponse?.errorType);
+  return rule?.kind === 'upstream' && rule.renewToken === true;
+}
+
+export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps): EnkashClient {
+  const { log } = deps;
+  const basic = `Basic ${Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64')}`;
+  const tokens = createTokenCache({
+    fetch: (deadline) => fetchToken(deadline),
+    refreshSkewMs: ENKASH_TOKEN_REFRESH_SKEW_MS,
+    rejectionCooldownMs: ENKASH_REJECTION_COOLDOWN_MS,
+  });
+  const http = createHttpClient({
+    provider: 'enkash',
+    baseUrl: settings.baseUrl,
+    timeoutMs: deps.timeoutMs,
+    maxConcurrency: deps.maxConcurrency,
+    log,
+    auth: tokens,
+    tokenRejected,
+  });
+
+  const fetchToken = async (deadline: number): Promise<IssuedToken> => {
+    const requestedAt = Date.now();
+    const response = await http.send({
+      method: 'POST',
+      path: '/oauth/token',
+      // The token request changes nothing: if it hangs, the write it precedes never left.
+      kind: 'read',
+      anonymous: true,
+      deadline,
+      operation: 'token',
+      headers: { authorization: basic },
+      form: {
+        username: settings.username,
+        password: settings.password,
+        grant_type: 'password',
+        clientId: settings.companyId,
+      },
+    });
+    const { statusCode } = response;
+    if (statusCode === 400 || statusCode === 401) {
+      // Only the OAuth error code is logged: descriptions may repeat the username.
+      log.error('provider rejected our credentials', {
+        provider: 'enkash',
+        operation: 'token',
+        status: statusCode,
+        oauthError: enkashOAuthError.parse(response.body).error ?? null,
+      });
+      throw new UpstreamError(
+        GatewayErrorCode.PROVIDER_AUTH_FAILED,
+        'enkash',
+        "enkash rejected the gateway's credentials",
+      );
+    }
+    if (statusCode < 200 || statusCode >= 300) {
+      log.error('token endpoint answered an unexpected status', {
+        provider: 'enkash',
+        status: statusCode,
+      });
+      throw new UpstreamError(
+        GatewayErrorCode.PROVIDER_UNAVAILABLE,
+        'enkash',
+        `enkash token endpoint answered HTTP ${statusCode}`,
+      );
+    }
+    const token = parseWire(enkashToken, response, {
+      provider: 'enkash',
+      kind: 'read',
+      what: 'token',
+      log,
+    });
+    const lifetimeMs = token.expires_in
+      ? token.expires_in * 1000
+      : ENKASH_DEFAULT_TOKEN_LIFETIME_MS;
+    return { accessToken: token.access_token, expiresAt: requestedAt + lifetimeMs };
+  };
+
+  return {
+    async call(request, schema, ctx) {
+      const response = await http.send(request);
+      const { statusCode } = response;
+      const wire = { provider: 'enkash' as const, kind: request.kind, log: ctx.log };
+      const envelope =
+        statusCode >= 200 && statusCode < 300
+          ? parseWire(enkashEnvelope, response, { ...wire, what: `${request.operation} response` })
+          : parseWire(enkashErrorEnvelope, response, { ...wire, what: 'error' });
+      const failure = enkashOutcome(statusCode, envelope);
+      if (failure) {
+        const fields = {
+          provider: 'enkash',
+          operation: request.operation,
+          status: statusCode,
+          errorType: envelope.errorResponse?.errorType ?? null,
+          enkashRequestId: envelope.errorResponse?.requestId ?? null,
+        };
+        if (failure instanceof UpstreamError) ctx.log.warn('enkash reported a failure', fields);
+        else ctx.log.info('enkash refused the request', fields);
+        throw failure;
+      }
+      return parseWire(
+        schema,
+        { statusCode, body: envelope.payload },
+        { ...wire, what: `${request.operation} payload` },
+      );
+    },
+  };
+}
