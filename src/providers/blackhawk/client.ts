@@ -1,0 +1,175 @@
+/**
+ * Blackhawk CAVS over HTTP: the client-credentials token (cached, single flight, refreshed once after
+ * a 401 by the transport) and one set-activation-codes request per batch.
+ */
+import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
+import { createHttpClient, type HttpResponse } from '../../transport/http.js';
+import { createTokenCache, jwtExpiry, type IssuedToken } from '../../transport/token-cache.js';
+import { parseWire } from '../../transport/wire.js';
+import type { CardCodeRecord, ProviderDeps } from '../contract.js';
+import type { BlackhawkSettings } from './config.js';
+import { scrubSecrets } from './redact.js';
+import {
+  AUTH_PATH,
+  SET_CODES_PATH,
+  blackhawkRejection,
+  blackhawkResult,
+  blackhawkToken,
+  toWireRecords,
+  type BlackhawkToken,
+} from './wire.js';
+
+/**
+ * Token lifetime when the response has neither expires_in nor a JWT exp claim. Short on purpose: a
+ * longer-lived token is merely fetched again early, and one that dies sooner is refreshed on its 401.
+ */
+export const DEFAULT_TOKEN_TTL_MS = 5 * 60_000;
+/** Longest provider message passed on, cut after activation codes are removed from it. */
+const MAX_PROVIDER_MESSAGE = 300;
+
+/** Expiry from expires_in, else the JWT exp claim, else DEFAULT_TOKEN_TTL_MS. */
+export function issuedToken(token: BlackhawkToken, now: number): IssuedToken {
+  const expiresAt =
+    token.expiresInSeconds !== undefined
+      ? now + token.expiresInSeconds * 1000
+      : (jwtExpiry(token.accessToken) ?? now + DEFAULT_TOKEN_TTL_MS);
+  return { accessToken: token.accessToken, expiresAt };
+}
+
+/** Blackhawk's verdict on one batch; transport failures reject with UpstreamError instead. */
+export type BatchAnswer =
+  | { accepted: true }
+  | {
+      accepted: false;
+      statusCode: number;
+      /** The provider's own words with every activation code of the batch removed, if it gave any. */
+      detail: string | null;
+    };
+
+export interface BlackhawkClient {
+  /** Sends one batch of at most MAX_CODES_PER_REQUEST records in one request. */
+  setActivationCodes(batch: readonly CardCodeRecord[]): Promise<BatchAnswer>;
+}
+
+function providerDetail(message: string | null | undefined, batch: readonly CardCodeRecord[]) {
+  if (!message) return null;
+  const scrubbed = scrubSecrets(
+    message,
+    batch.map((r) => r.activationCode),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
+  // Cut only after scrubbing: a code cut in half would no longer be recognised.
+  return scrubbed.length > MAX_PROVIDER_MESSAGE
+    ? `${scrubbed.slice(0, MAX_PROVIDER_MESSAGE)}…`
+    : scrubbed;
+}
+
+export function createBlackhawkClient(
+  settings: BlackhawkSettings,
+  deps: ProviderDeps,
+): BlackhawkClient {
+  const { log } = deps;
+  const basic = Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64');
+  const authFailed = () =>
+    new UpstreamError(
+      GatewayErrorCode.PROVIDER_AUTH_FAILED,
+      'blackhawk',
+      "blackhawk rejected the gateway's credentials",
+    );
+
+  const fetchToken = async (deadline: number): Promise<IssuedToken> => {
+    const form: Record<string, string> = { grant_type: 'client_credentials' };
+    if (settings.scope) form.scope = settings.scope;
+    // A 401 here is turned into PROVIDER_AUTH_FAILED by the transport; 400 (bad grant or scope) is ours.
+    const response = await http.send({
+      method: 'POST',
+      path: AUTH_PATH,
+      kind: 'read',
+      anonymous: true,
+      deadline,
+      operation: 'auth token',
+      form,
+      headers: {
+        accept: 'application/json',
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        response_type: 'token id_token',
+      },
+    });
+    if (response.statusCode === 400) {
+      log.error('provider rejected our credentials', {
+        provider: 'blackhawk',
+        operation: 'auth token',
+        status: response.statusCode,
+      });
+      throw authFailed();
+    }
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      log.error('unexpected token response status', {
+        provider: 'blackhawk',
+        status: response.statusCode,
+      });
+      throw new UpstreamError(
+        GatewayErrorCode.PROVIDER_UNAVAILABLE,
+        'blackhawk',
+        `blackhawk answered the token request with HTTP ${response.statusCode}`,
+      );
+    }
+    const token = parseWire(blackhawkToken, response, {
+      provider: 'blackhawk',
+      kind: 'read',
+      what: 'auth token',
+      log,
+    });
+    return issuedToken(token, Date.now());
+  };
+
+  const tokens = createTokenCache({ fetch: fetchToken });
+  const http = createHttpClient({
+    provider: 'blackhawk',
+    baseUrl: settings.baseUrl,
+    timeoutMs: deps.timeoutMs,
+    maxConcurrency: deps.maxConcurrency,
+    log,
+    auth: tokens,
+  });
+
+  const rejected = (
+    response: HttpResponse,
+    message: string | null | undefined,
+    batch: readonly CardCodeRecord[],
+  ): BatchAnswer => ({
+    accepted: false,
+    statusCode: response.statusCode,
+    detail: providerDetail(message, batch),
+  });
+
+  return {
+    async setActivationCodes(batch) {
+      const response = await http.send({
+        method: 'POST',
+        path: SET_CODES_PATH,
+        kind: 'write',
+        operation: 'set activation codes',
+        json: toWireRecords(batch),
+      });
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        const body = parseWire(blackhawkResult, response, {
+          provider: 'blackhawk',
+          kind: 'write',
+          what: 'set activation codes',
+          log,
+        });
+        return body.success ? { accepted: true } : rejected(response, body.message, batch);
+      }
+      // Any other status the transport hands back is a 4xx: CAVS refused the whole batch.
+      const body = blackhawkRejection.safeParse(response.body);
+      return rejected(
+        response,
+        body.success ? (body.data.message ?? body.data.error) : null,
+        batch,
+      );
+    },
+  };
+}
