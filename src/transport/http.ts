@@ -156,7 +156,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       statusCode: response.statusCode,
       headers: response.headers,
       body:
-        response.statusCode >= 500 ? undefined : parseBody(response.body, request, provider, log),
+        response.statusCode >= 500
+          ? undefined
+          : parseBody(response.body, response.statusCode, request, provider, log),
     };
     const rejected = parsed.statusCode === 401 || (options.tokenRejected?.(parsed) ?? false);
     return { response: parsed, rejected };
@@ -233,7 +235,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-function parseBody(text: string, request: HttpRequest, provider: ProviderId, log: Logger): unknown {
+/**
+ * Parses a body as JSON. Text that is not JSON on a 2xx answer to a write means the provider took
+ * the request and we cannot tell what it did; on a read it is PROVIDER_UNAVAILABLE; on a 4xx it is
+ * left undefined so the adapter maps the status alone.
+ */
+function parseBody(
+  text: string,
+  statusCode: number,
+  request: HttpRequest,
+  provider: ProviderId,
+  log: Logger,
+): unknown {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -241,8 +254,17 @@ function parseBody(text: string, request: HttpRequest, provider: ProviderId, log
     log.error('provider sent a body that is not JSON', {
       provider,
       operation: request.operation,
+      status: statusCode,
       length: text.length,
     });
+    if (statusCode >= 400) return undefined;
+    if (request.kind === 'write' && statusCode >= 200 && statusCode < 300) {
+      throw new UpstreamError(
+        GatewayErrorCode.OUTCOME_UNKNOWN,
+        provider,
+        `${provider} accepted ${request.operation} but its answer could not be read: check before retrying`,
+      );
+    }
     throw new UpstreamError(
       GatewayErrorCode.PROVIDER_UNAVAILABLE,
       provider,

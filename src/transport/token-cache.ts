@@ -21,6 +21,11 @@ export interface TokenCacheOptions {
    * some providers lock an account after a few failed attempts (EnKash: three).
    */
   rejectionCooldownMs?: number;
+  /**
+   * After this many rejections in a row, stop asking until the process restarts: a cool-down only
+   * slows an account lock-out down. Unlimited by default.
+   */
+  maxConsecutiveRejections?: number;
   now?: () => number;
 }
 
@@ -36,6 +41,8 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let inFlight: Promise<IssuedToken> | undefined;
   let fetchCount = 0;
   let rejected: { error: UpstreamError; until: number } | undefined;
+  let rejections = 0;
+  const maxRejections = options.maxConsecutiveRejections ?? Infinity;
   const cooldown = options.rejectionCooldownMs ?? 30_000;
 
   const refresh = (deadline: number) => {
@@ -49,13 +56,16 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
         current = { ...issued, refreshAt: issued.expiresAt - lead };
         rejected = undefined;
+        rejections = 0;
         return current;
       } catch (error) {
         if (
           error instanceof UpstreamError &&
           error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED
         ) {
-          rejected = { error, until: now() + cooldown };
+          rejections += 1;
+          const until = rejections >= maxRejections ? Infinity : now() + cooldown;
+          rejected = { error, until };
         }
         throw error;
       } finally {

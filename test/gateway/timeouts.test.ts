@@ -64,6 +64,19 @@ describe('upstream deadlines against the sandbox', () => {
     expect(res.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
   });
 
+  it('a 2xx write answer that is not JSON is OUTCOME_UNKNOWN; a 4xx one is mapped by its status', async () => {
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 200, raw: '<html>ok</html>' } },
+    });
+    const accepted = await gw.graphql(ACTIVATE);
+    expect(accepted.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 404, raw: '<html>no</html>' } },
+    });
+    const missing = await gw.graphql(ACTIVATE);
+    expect(missing.body.data.activateCustomer.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('a slow answer inside the deadline is fine', async () => {
     gw.sandbox('fusebill').inject({ action: { kind: 'delay', ms: DEADLINE_MS / 4 } });
     const res = await gw.graphql(READ);

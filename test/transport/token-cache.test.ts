@@ -117,3 +117,27 @@ describe('jwtExpiry', () => {
     expect(jwtExpiry(token)).toBe(expected);
   });
 });
+
+describe('token cache lock-out guard', () => {
+  it('stops asking after maxConsecutiveRejections until restart', async () => {
+    const clock = fakeClock();
+    let fetches = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      rejectionCooldownMs: 1_000,
+      maxConsecutiveRejections: 2,
+      fetch: () => {
+        fetches += 1;
+        return Promise.reject(
+          new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
+        );
+      },
+    });
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    clock.advance(1_001);
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    clock.advance(24 * 3_600_000);
+    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    expect(fetches).toBe(2);
+  });
+});

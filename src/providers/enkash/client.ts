@@ -41,6 +41,8 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
     fetch: (deadline) => fetchToken(deadline),
     refreshSkewMs: ENKASH_TOKEN_REFRESH_SKEW_MS,
     rejectionCooldownMs: ENKASH_REJECTION_COOLDOWN_MS,
+    // EnKash locks the account after 3 failed logins: stop at 2 and leave the third to a person.
+    maxConsecutiveRejections: 2,
   });
   const http = createHttpClient({
     provider: 'enkash',

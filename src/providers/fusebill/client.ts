@@ -57,8 +57,9 @@ export function createFusebillClient(
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return parseWire(schema, response, { ...wire, what: request.operation });
       }
-      const body = parseWire(fusebillError, response, { ...wire, what: 'error' });
-      const first = body.Errors[0];
+      // An error body we cannot read still has a status worth mapping.
+      const body = fusebillError.safeParse(response.body);
+      const first = body.success ? body.data.Errors[0] : undefined;
       const message = first?.Value ?? `Fusebill rejected the request (HTTP ${response.statusCode})`;
       const extra = {
         provider: 'fusebill' as const,
