@@ -144,12 +144,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const status = error.status ?? error.statusCode ?? 500;
     const code =
       status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    // body-parser quotes the start of a body it cannot parse: never echo request bytes.
     const message =
       status === 413
         ? `Request body is larger than the limit of ${options.BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES)`
-        : status < 500
-          ? (error.message ?? 'Bad request')
-          : 'Internal error';
+        : error.type === 'entity.parse.failed'
+          ? 'Request body is not valid JSON'
+          : status < 500
+            ? (error.message ?? 'Bad request')
+            : 'Internal error';
     if (status >= 500) log.error('http error', { error, status });
     res.status(status).json({ errors: [{ message, extensions: { code } }] });
   };

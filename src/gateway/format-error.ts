@@ -42,11 +42,33 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
       };
     }
     const code = formatted.extensions?.code;
-    // Errors Apollo raised itself (parse, validation, bad request) are safe and useful as they are.
+    // Errors Apollo raised itself (parse, validation, bad request) are useful as they are, once
+    // the input values graphql-js prints in them are cut.
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-      return exposeStack ? formatted : { ...base, extensions: { code } };
+      const message = withoutInputValues(formatted.message);
+      return exposeStack && message === formatted.message
+        ? formatted
+        : { ...base, message, extensions: { code } };
     }
     log.error('unexpected error in resolver', { error: original, path: formatted.path });
     return { ...base, message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
+}
+
+// Reasons graphql-js gives for a bad input value, none of which contains the value itself.
+const REASON =
+  /(?:String|Int|Float|Boolean|ID) cannot represent [a-z -]*value|Enum "\w+" cannot represent non-enum value|Expected type "[\w![\]]+"(?: to be an object)?|Field "\w+" of required type "[\w![\]]+" was not provided|Field "\w+" is not defined by type "\w+"|Expected value of type "[\w![\]]+"/;
+
+/**
+ * graphql-js prints the offending input value in coercion and validation messages ("String cannot
+ * represent a non string value: 123456"). Input values can be secrets (activation codes), so such a
+ * message is rebuilt from parts that cannot hold the value: the variable, the path, the reason.
+ */
+export function withoutInputValues(message: string): string {
+  if (!/invalid value|cannot represent|Expected value of type/.test(message)) return message;
+  const reason = REASON.exec(message)?.[0] ?? 'the value does not have the expected type';
+  const variable = /^Variable "\$(\w+)" got invalid value /.exec(message)?.[1];
+  if (!variable) return `${reason}.`;
+  const path = new RegExp(` at "(${variable}(?:\\.\\w+|\\[\\d+\\])*)"; `).exec(message)?.[1];
+  return `Variable "$${variable}" got an invalid value${path ? ` at "${path}"` : ''}; ${reason}.`;
 }

@@ -14,6 +14,8 @@ export interface SandboxOptions {
   port?: number;
   /** Most requests kept in the journal (oldest dropped first). */
   journalLimit?: number;
+  /** Most body bytes kept in the journal, so bulk traffic cannot grow the process without bound. */
+  journalMaxBytes?: number;
 }
 
 export interface SandboxRequest {
@@ -82,6 +84,8 @@ export async function startSandboxServer(
 ): Promise<SandboxControls> {
   const journal: JournalEntry[] = [];
   const journalLimit = options.journalLimit ?? 5_000;
+  const journalMaxBytes = options.journalMaxBytes ?? 16 * 1024 * 1024;
+  let journalBytes = 0;
   let faults: (Fault & { left: number })[] = [];
   let received = 0;
 
@@ -108,7 +112,16 @@ export async function startSandboxServer(
         };
         received += 1;
         journal.push({ ...request, at: Date.now() });
-        if (journal.length > journalLimit) journal.splice(0, journal.length - journalLimit);
+        journalBytes += request.body.length;
+        let drop = 0;
+        while (
+          drop < journal.length - 1 &&
+          (journal.length - drop > journalLimit || journalBytes > journalMaxBytes)
+        ) {
+          journalBytes -= journal[drop].body.length;
+          drop += 1;
+        }
+        if (drop > 0) journal.splice(0, drop);
 
         const fault = takeFault(request);
         if (fault?.kind === 'hang') return; // never answers; closed when the sandbox closes
@@ -153,6 +166,7 @@ export async function startSandboxServer(
     reset: () => {
       faults = [];
       journal.length = 0;
+      journalBytes = 0;
       received = 0;
     },
     close: () =>

@@ -489,7 +489,6 @@ describe('netxd JSON-RPC error mapping', () => {
 
   it.each([
     ['an error that is a string', { error: 'boom' }],
-    ['an error without a message', { error: { code: -32001 } }],
     ['an error with an object code', { error: { code: { n: 1 }, message: 'x' } }],
     ['neither result nor error', { id: null }],
     ['a bare array', [1, 2, 3]],
@@ -504,6 +503,13 @@ describe('netxd JSON-RPC error mapping', () => {
       code: 'PROVIDER_UNAVAILABLE',
       provider: 'NETXD',
     });
+  });
+
+  it('maps an error that has a code but no message by its code (not found -> null)', async () => {
+    respond({ error: { code: -32001 } });
+    const res = await gw.graphql(READ, { id: 'netxd:100000000005001' });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.customer).toBeNull();
   });
 
   it.each([

@@ -61,3 +61,21 @@ describe('retryAfterHeader', () => {
     expect(retryAfterHeader({ 'retry-after': value })).toBeGreaterThanOrEqual(28);
   });
 });
+
+describe('sandbox journal', () => {
+  it('keeps within its byte budget and still counts every request', async () => {
+    const { startSandboxServer } = await import('../../src/sandbox/server.js');
+    const sandbox = await startSandboxServer(() => ({ status: 200, body: {} }), {
+      journalMaxBytes: 2_500,
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await fetch(sandbox.url, { method: 'POST', body: 'x'.repeat(1_000) });
+      }
+      expect(sandbox.receivedCount()).toBe(5);
+      expect(sandbox.journal).toHaveLength(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
