@@ -1,0 +1,107 @@
+/**
+ * Where the gateway's time goes on one scenario: runs the gateway under `node --cpu-prof` against
+ * the sandboxes process, drives load, stops it, and prints the heaviest functions by self time.
+ * Usage: tsx bench/profile.ts <read|bulk> [seconds]
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gatewayEnv, graphql, type SandboxesInfo } from './lib/env.js';
+import { runNode, startNode } from './lib/proc.js';
+import { makeCodes } from './scenarios/bulk-codes.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount: number;
+}
+
+const scenario = process.argv[2] ?? 'read';
+const seconds = Number(process.argv[3] ?? 5);
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-prof-'));
+const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', [
+  scenario === 'bulk' ? '50' : '0',
+]);
+const child = spawn(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'src/main.ts'],
+  {
+    env: { ...process.env, NODE_ENV: 'production', ...gatewayEnv(sandboxes.info) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const url = await new Promise<string>((resolve) => {
+  child.stdout.on('data', (chunk: Buffer) => {
+    const match = /"url":"([^"]+)"/.exec(chunk.toString());
+    if (match?.[1]) resolve(match[1]);
+  });
+});
+child.stdout.resume();
+
+if (scenario === 'bulk') {
+  const codes = makeCodes(100_000);
+  for (let i = 0; i < 3; i++)
+    await graphql(
+      url,
+      'mutation ($input: SetCardActivationCodesInput!) { setCardActivationCodes(input: $input) { acceptedCount } }',
+      { input: { codes } },
+    );
+} else {
+  const body = JSON.stringify({
+    query: 'query ($id: ID!) { customer(id: $id) { id status } }',
+    variables: { id: 'fusebill:12000750' },
+  });
+  await runNode('bench/load.ts', [
+    JSON.stringify({
+      url,
+      connections: 8,
+      durationS: seconds,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+  ]);
+}
+child.kill('SIGTERM');
+await once(child, 'exit');
+await sandboxes.stop();
+
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+if (!file) throw new Error('no profile written');
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+  nodes: ProfileNode[];
+  samples: number[];
+};
+const total = profile.samples.length;
+const byFunction = new Map<string, number>();
+for (const node of profile.nodes) {
+  const where = node.callFrame.url
+    .replace(/^.*node_modules\//, '')
+    .replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
+  const key = `${node.callFrame.functionName || '(anonymous)'}  ${where}:${node.callFrame.lineNumber + 1}`;
+  byFunction.set(key, (byFunction.get(key) ?? 0) + node.hitCount);
+}
+const byPackage = new Map<string, number>();
+for (const node of profile.nodes) {
+  const url = node.callFrame.url;
+  const pkg =
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+    (url.includes('/src/')
+      ? 'switchyard src'
+      : url.startsWith('node:')
+        ? 'node core'
+        : node.callFrame.functionName.startsWith('(')
+          ? node.callFrame.functionName
+          : 'other');
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
+}
+const top = (map: Map<string, number>, n: number) =>
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+console.log(
+  `profile: ${join(dir, file)} (${total} samples)\n\nself time by package:\n${top(byPackage, 15).join('\n')}\n\nheaviest functions:\n${top(byFunction, 25).join('\n')}`,
+);

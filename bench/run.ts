@@ -1,0 +1,104 @@
+/**
+ * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (under two minutes).
+ * Starts what each scenario needs in separate processes, prints a table per scenario and writes
+ * bench/results/latest.json. Every figure is a median of several runs; comparisons are made
+ * inside one run, round-robin. Nothing here asserts timings: targets are reported, met or missed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { SandboxesInfo } from './lib/env.js';
+import { startNode } from './lib/proc.js';
+import { bulkCodes } from './scenarios/bulk-codes.js';
+import { fanout } from './scenarios/fanout.js';
+import { overhead } from './scenarios/overhead.js';
+import { startup } from './scenarios/startup.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const wanted = (name: string) => !only || only.includes(name);
+
+const plan = quick
+  ? { overhead: { rounds: 2, durationS: 3 }, fanoutRuns: 5, bulkRuns: 1, startupRuns: 3 }
+  : { overhead: { rounds: 5, durationS: 5 }, fanoutRuns: 15, bulkRuns: 3, startupRuns: 5 };
+
+async function withSandboxes<T>(
+  latencyMs: number,
+  run: (info: SandboxesInfo) => Promise<T>,
+): Promise<T> {
+  const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', [
+    String(latencyMs),
+  ]);
+  try {
+    return await run(sandboxes.info);
+  } finally {
+    await sandboxes.stop();
+  }
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
+};
+
+if (wanted('overhead')) {
+  log('1/4 single read overhead (gateway vs direct vs bare Apollo+got vs bare Apollo+undici)');
+  const r = await withSandboxes(0, (info) => overhead(info, plan.overhead));
+  results.overhead = r;
+  console.log('\n1. Single read overhead: customer(id) on Fusebill (median of rounds)');
+  console.table(r.rows);
+  console.table(r.ratios);
+  console.log('targets:', r.targetsMet);
+}
+
+if (wanted('fanout')) {
+  log('2/4 fan-out and dedupe (20 ms sandbox latency)');
+  const r = await withSandboxes(20, (info) =>
+    fanout(info, { runs: plan.fanoutRuns, latencyMs: 20, concurrency: 16 }),
+  );
+  results.fanout = r;
+  console.log('\n2. Fan-out: 50 reads, 25 distinct ids over Fusebill and NetXD, 20 ms latency');
+  console.table([
+    { ...r, upstreamCallsAllRuns: r.upstreamCallsAllRuns.join(' '), targetsMet: undefined },
+  ]);
+  console.log('targets:', r.targetsMet);
+}
+
+if (wanted('bulk')) {
+  log('3/4 bulk activation codes (100,000 codes, 50 ms sandbox latency)');
+  const r = await withSandboxes(50, (info) =>
+    bulkCodes(info, { runs: plan.bulkRuns, count: 100_000, latencyMs: 50, concurrency: 4 }),
+  );
+  results.bulkCodes = r;
+  console.log(
+    '\n3. setCardActivationCodes: 100,000 codes, 50 ms per upstream request, 4 batches at once',
+  );
+  console.table([{ ...r, targetsMet: undefined }]);
+  console.log('targets:', r.targetsMet);
+}
+
+if (wanted('startup')) {
+  log('4/4 start-up (npm start -> /healthz 200)');
+  const r = await startup({ runs: plan.startupRuns });
+  results.startup = r;
+  console.log('\n4. Start-up: npm start -> /healthz 200, sandboxes included');
+  console.table([{ medianMs: r.medianMs, runs: r.runs.join(' ') }]);
+  console.log('targets:', r.targetsMet);
+}
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(
+  new URL('./results/latest.json', import.meta.url),
+  JSON.stringify(results, null, 2) + '\n',
+);
+log('wrote bench/results/latest.json');
