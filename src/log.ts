@@ -1,4 +1,12 @@
 /** Structured JSON logs, one line per event, with secrets redacted by key name. */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * The operation a piece of code runs for. The gateway enters it per GraphQL request, so every line
+ * logged on the way (transport, adapters, status warnings) carries the request id without each
+ * layer passing a logger along, and the transport can forward the id to providers.
+ */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -22,7 +30,8 @@ const SECRET_KEY =
   /pass(word)?|secret|token|authorization|activation_?code|private_?key|credential|signature|api_?key|cookie/i;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 6) return '[truncated]'; // never fail open: a deep secret is dropped, not printed
   if (value instanceof Error) return serializeError(value);
   if (Array.isArray(value)) return value.slice(0, 20).map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
@@ -48,7 +57,14 @@ export function createLogger(
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
-    const record = { time: new Date().toISOString(), level, msg, ...bindings, ...fields };
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      msg,
+      ...requestContext.getStore(),
+      ...bindings,
+      ...fields,
+    };
     write(JSON.stringify(redact(record)));
   };
   return {

@@ -1,5 +1,5 @@
 /** Process entry: load config -> start providers (and sandboxes) -> start the gateway -> listen. */
-import { ConfigError, loadConfig } from './config/index.js';
+import { ConfigError, loadConfig, type GatewayConfig } from './config/index.js';
 import { startGateway } from './gateway/app.js';
 import { createLogger } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
@@ -7,40 +7,55 @@ import { startProviders } from './providers/runtime.js';
 
 const SAMPLE_QUERY = `query { providers { provider mode operations } customer(id: "fusebill:12000750") { id status providerStatus } }`;
 
+function fatal(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
 async function main() {
-  let config;
+  let config: GatewayConfig;
   try {
     config = loadConfig(process.env, PROVIDERS);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) fatal(error.message);
     throw error;
   }
   const log = createLogger({ level: config.LOG_LEVEL });
   const providers = await startProviders(PROVIDERS, config, log);
-  const gateway = await startGateway({ ...config, providers, log });
+  const gateway = await startGateway({ ...config, providers, log }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        fatal(`Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT)`);
+      if (error.code === 'EADDRNOTAVAIL')
+        fatal(`Cannot listen on ${config.HOST}: no such address on this machine (set HOST)`);
+      throw error;
+    },
+  );
 
   log.info('gateway listening', {
     url: gateway.url,
     providers: Object.fromEntries(providers.list.map((p) => [p.id, p.mode])),
   });
-  if (process.stdout.isTTY || !config.NODE_ENV || config.NODE_ENV === 'development') {
-    process.stdout.write(
-      `\nSwitchyard GraphQL endpoint: ${gateway.url}\nTry:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n\n`,
-    );
-  }
+  // For people: on stderr, so stdout stays one JSON object per line for log shippers.
+  process.stderr.write(
+    `\nSwitchyard GraphQL endpoint: ${gateway.url}\nTry:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
-    void gateway
+    gateway
       .stop()
       .then(() => providers.close())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

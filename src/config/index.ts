@@ -10,7 +10,11 @@ import { positiveInt } from './shared.js';
 const gatewayEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
-  NODE_ENV: z.string().optional(),
+  NODE_ENV: z.enum(['production', 'development', 'test']).optional(),
+  ALLOW_SANDBOXES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   UPSTREAM_MAX_CONCURRENCY: positiveInt(16),
@@ -53,6 +57,10 @@ export function loadConfig(
   env: Record<string, string | undefined>,
   providers: readonly RegisteredProvider[],
 ): GatewayConfig {
+  // An empty variable counts as unset, as most deploy tools write "unset" that way.
+  env = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const problems: string[] = [];
   const collect = (result: { success: boolean; error?: z.ZodError }) => {
     for (const issue of result.error?.issues ?? []) {
@@ -64,6 +72,22 @@ export function loadConfig(
   const disabled = new Set(gateway.data?.DISABLED_PROVIDERS ?? []);
   for (const provider of providers) {
     if (!disabled.has(provider.id)) collect(provider.env.safeParse(env));
+  }
+  if (
+    gateway.success &&
+    problems.length === 0 &&
+    gateway.data.NODE_ENV === 'production' &&
+    !gateway.data.ALLOW_SANDBOXES
+  ) {
+    // A forgotten *_BASE_URL must not turn a production gateway into a demo.
+    for (const provider of providers) {
+      if (!disabled.has(provider.id) && !provider.isLive(env)) {
+        const base = `${provider.id.toUpperCase()}_BASE_URL`;
+        problems.push(
+          `${base} is not set, so ${provider.id} would run against its embedded sandbox in production: set ${base} and its credentials, add ${provider.id} to DISABLED_PROVIDERS, or set ALLOW_SANDBOXES=true`,
+        );
+      }
+    }
   }
   if (!gateway.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -1,18 +1,35 @@
 /** zod building blocks for environment variables, shared by the gateway and provider slices. */
 import { z } from 'zod';
 
-/** A provider origin, scheme://host[:port], with no path: adapters append documented paths. */
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * A provider origin, scheme://host[:port], with no path: adapters append documented paths.
+ * Credentials travel to it, so plain http is accepted only for loopback hosts.
+ */
 export const originUrl = z
   .string()
   .trim()
-  .refine((value) => {
+  .superRefine((value, ctx) => {
+    let url: URL;
     try {
-      const url = new URL(value);
-      return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.username;
+      url = new URL(value);
     } catch {
-      return false;
+      ctx.addIssue({ code: 'custom', message: 'must be an origin like https://host[:port]' });
+      return;
     }
-  }, 'must be an origin like https://host[:port] with no path')
+    if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an origin like https://host[:port] with no path',
+      });
+    } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must use https (http is accepted for loopback hosts only)',
+      });
+    }
+  })
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** A non-empty secret or identifier. */
@@ -22,15 +39,27 @@ export const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().default(fallback);
 
 /**
- * Makes every listed variable required once `baseVar` is set: a LIVE provider must have its
- * credentials, and the message names each missing variable.
+ * Credentials go with their base URL: every listed variable is required once `baseVar` is set (a
+ * LIVE provider must have its credentials), and none may be set without it, because that usually
+ * means a forgotten base URL and the provider would quietly run against its sandbox.
  */
 export function requiredWhenLive<T extends Record<string, unknown>>(
   baseVar: keyof T & string,
   required: (keyof T & string)[],
 ) {
   return (env: T, ctx: z.RefinementCtx) => {
-    if (env[baseVar] === undefined) return;
+    if (env[baseVar] === undefined) {
+      for (const name of required) {
+        if (env[name] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `is set but ${baseVar} is not: set ${baseVar} to go live, or unset ${name} to use the sandbox`,
+          });
+        }
+      }
+      return;
+    }
     for (const name of required) {
       if (env[name] === undefined) {
         ctx.addIssue({

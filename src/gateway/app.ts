@@ -6,16 +6,18 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import DataLoader from 'dataloader';
 import express, { type ErrorRequestHandler } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { GatewayConfig } from '../config/index.js';
-import type { Logger } from '../log.js';
+import { requestContext, type Logger } from '../log.js';
 import type { CustomerModel, ProviderId } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
 import type { GatewayContext } from './context.js';
+import { UpstreamError, UserFacingError } from './errors.js';
 import { createFormatError } from './format-error.js';
 import { buildSchema } from './schema.js';
 
@@ -53,24 +55,46 @@ function customerLoaders(ctx: Pick<GatewayContext, 'providers' | 'call'>) {
   };
 }
 
+/** The public code (and provider) of an error as the client sees it, for the operation log. */
+function errorSummary(error: { extensions?: Record<string, unknown> }): {
+  code: string;
+  provider?: string;
+} {
+  const original = unwrapResolverError(error);
+  if (original instanceof UpstreamError)
+    return { code: original.code, provider: original.provider };
+  if (original instanceof UserFacingError) {
+    const first = original.errors[0];
+    return {
+      code: first?.code ?? 'INVALID_INPUT',
+      ...(first?.provider ? { provider: first.provider } : {}),
+    };
+  }
+  const code = error.extensions?.code;
+  return { code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' };
+}
+
 function operationLog(): ApolloServerPlugin<GatewayContext> {
   return {
-    requestDidStart({ contextValue }) {
+    requestDidStart() {
       const started = performance.now();
       return Promise.resolve({
         willSendResponse({ contextValue: ctx, operationName, response, errors }) {
-          const codes = (errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          const summaries = (errors ?? []).map(errorSummary);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          ctx.log.info('graphql operation', {
+          const fields = {
             operationName: operationName ?? null,
             durationMs: Math.round((performance.now() - started) * 10) / 10,
-            errorCodes: codes.length ? codes : undefined,
+            errorCodes: summaries.length ? summaries.map((s) => s.code) : undefined,
+            errorProviders: summaries.some((s) => s.provider)
+              ? [...new Set(summaries.map((s) => s.provider).filter(Boolean))]
+              : undefined,
             userErrorCount: body?.data ? countUserErrors(body.data) : undefined,
-          });
+          };
+          ctx.log.info('graphql operation', fields);
           return Promise.resolve();
         },
       });
-      void contextValue;
     },
   };
 }
@@ -94,6 +118,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     csrfPrevention: true,
+    introspection: !production,
     // main.ts owns SIGTERM/SIGINT: it stops the gateway, then the sandboxes, then exits.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
@@ -117,6 +142,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     express.json({ limit: options.BODY_LIMIT_BYTES }),
     graphqlUploadExpress({ maxFileSize: options.UPLOAD_MAX_FILE_BYTES, maxFiles: 1 }),
+    // Entered after the body parsers (their callbacks run outside it): everything the operation
+    // does from here on, provider calls included, runs with this request id.
+    (_req, res, next) => requestContext.run({ requestId: String(res.locals.requestId) }, next),
     expressMiddleware(server, {
       context: ({ res }) => {
         const requestId = String(res.locals.requestId);

@@ -183,6 +183,8 @@ export interface ProviderModule<Settings, Env> {
 export interface RegisteredProvider {
   readonly id: ProviderId;
   readonly env: z.ZodType;
+  /** True when the env slice configures the real provider (its *_BASE_URL is set). */
+  isLive(env: Record<string, string | undefined>): boolean;
   /** Builds the adapter: live when the env slice configures it, otherwise against a fresh sandbox. */
   start(
     env: Record<string, string | undefined>,
@@ -201,6 +203,7 @@ export function defineProvider<Settings, Env>(
   return {
     id: module.id,
     env: module.env,
+    isLive: (env) => module.liveSettings(module.env.parse(env)) !== null,
     async start(env, deps, sandboxOptions) {
       const live = module.liveSettings(module.env.parse(env));
       if (live) return { mode: 'LIVE', adapter: module.create(live, deps), sandbox: null };

@@ -3,7 +3,15 @@ import type { CustomerStatus } from '../generated/graphql.js';
 import type { Logger } from '../log.js';
 import type { ProviderId } from './ids.js';
 
+// Bounded: a provider that invents a new status per record must not grow the process.
+const WARN_LIMIT = 1_000;
 const warned = new Set<string>();
+
+function warnOnce(key: string, log: Logger, msg: string, fields: Record<string, unknown>): void {
+  if (warned.has(key) || warned.size >= WARN_LIMIT) return;
+  warned.add(key);
+  log.warn(msg, fields);
+}
 
 export interface NormalizedStatus {
   status: CustomerStatus;
@@ -12,7 +20,8 @@ export interface NormalizedStatus {
 
 /**
  * Maps a raw provider status with `lookup` (the provider's table). A value the table does not know
- * becomes UNKNOWN, keeps its raw spelling, and is logged as a warning once per process.
+ * becomes UNKNOWN, keeps its raw spelling, and is logged as a warning once per process (as is a
+ * missing status); at most WARN_LIMIT distinct values are remembered.
  */
 export function normalizeStatus(
   provider: ProviderId,
@@ -20,14 +29,17 @@ export function normalizeStatus(
   lookup: (raw: string) => CustomerStatus | undefined,
   log: Logger,
 ): NormalizedStatus {
-  if (raw === null || raw === undefined || raw === '')
+  if (raw === null || raw === undefined || raw === '') {
+    warnOnce(`${provider}\u0000(none)`, log, 'provider sent no status; mapped to UNKNOWN', {
+      provider,
+    });
     return { status: 'UNKNOWN', providerStatus: raw ?? null };
+  }
   const status = lookup(raw);
   if (status) return { status, providerStatus: raw };
-  const key = `${provider}\u0000${raw}`;
-  if (!warned.has(key)) {
-    warned.add(key);
-    log.warn('unknown provider status mapped to UNKNOWN', { provider, providerStatus: raw });
-  }
+  warnOnce(`${provider}\u0000${raw}`, log, 'unknown provider status mapped to UNKNOWN', {
+    provider,
+    providerStatus: raw,
+  });
   return { status: 'UNKNOWN', providerStatus: raw };
 }

@@ -7,9 +7,10 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError, type Headers, type Method } from 'got';
 import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
-import type { Logger } from '../log.js';
+import { requestContext, type Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
 import { createLimiter } from './limit.js';
+import { TokenWaitTimeout } from './token-cache.js';
 
 /** Reads are safe to repeat; a write that may have reached the provider has an unknown outcome. */
 export type CallKind = 'read' | 'write';
@@ -123,6 +124,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw outOfTime(request);
     const started = Date.now();
+    const requestId = requestContext.getStore()?.requestId;
     try {
       const response = await instance(request.path.replace(/^\//, ''), {
         method: request.method,
@@ -130,7 +132,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         json: request.json,
         form: request.form,
         body: request.body,
-        headers: { ...request.headers, ...(authorization ? { authorization } : {}) },
+        headers: {
+          ...request.headers,
+          ...(requestId ? { 'x-request-id': requestId } : {}),
+          ...(authorization ? { authorization } : {}),
+        },
         timeout: { request: remaining },
       });
       log.debug('upstream call', {
@@ -145,13 +151,31 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
+  /**
+   * A read whose connection was reset before any answer is tried once more while time remains:
+   * a kept-alive socket the provider had already closed is the usual cause. Writes never are.
+   */
+  const attemptWithReadRetry: typeof attempt = async (request, deadline, authorization) => {
+    try {
+      return await attempt(request, deadline, authorization);
+    } catch (error) {
+      const reset = error instanceof UpstreamError && RESET.has(requestErrorCode(error.cause));
+      if (request.kind !== 'read' || !reset || deadline - Date.now() <= 0) throw error;
+      log.debug('retrying a read after a connection reset', {
+        provider,
+        operation: request.operation,
+      });
+      return attempt(request, deadline, authorization);
+    }
+  };
+
   /** One attempt, with the body parsed (JSON or undefined) so auth rejections can be recognised. */
   const exchange = async (
     request: HttpRequest,
     deadline: number,
     authorization: string | undefined,
   ) => {
-    const response = await attempt(request, deadline, authorization);
+    const response = await attemptWithReadRetry(request, deadline, authorization);
     const parsed: HttpResponse = {
       statusCode: response.statusCode,
       headers: response.headers,
@@ -171,13 +195,21 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (!release) throw outOfTime(request);
     try {
       const auth = request.anonymous ? undefined : options.auth;
-      let authorization = await auth?.header(deadline);
+      const header = async () => {
+        try {
+          return await auth?.header(deadline);
+        } catch (error) {
+          if (error instanceof TokenWaitTimeout) throw outOfTime(request);
+          throw error;
+        }
+      };
+      let authorization = await header();
       let { response, rejected } = await exchange(request, deadline, authorization);
       if (rejected && auth && authorization) {
         // The token may have been revoked or expired early: fetch a fresh one and try once more.
         // The rejection proves the first attempt was not processed, so this is safe for writes too.
         auth.invalidate(authorization);
-        authorization = await auth.header(deadline);
+        authorization = await header();
         ({ response, rejected } = await exchange(request, deadline, authorization));
       }
       const { statusCode, headers } = response;
@@ -200,14 +232,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           { retryAfter },
         );
       }
+      if (statusCode >= 300 && statusCode < 400) {
+        // Redirects are not followed (credentials must not travel to another origin): the
+        // configured origin is wrong or the provider moved. Nothing was processed.
+        log.error('provider redirected the request', {
+          provider,
+          operation: request.operation,
+          status: statusCode,
+        });
+        throw fail(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          `${provider} answered with a redirect (HTTP ${statusCode}); check its *_BASE_URL`,
+        );
+      }
       if (statusCode >= 500) {
         log.warn('provider error status', {
           provider,
           operation: request.operation,
           status: statusCode,
         });
-        // A 504 on a write means an intermediary gave up waiting: the provider may have done it.
-        if (statusCode === 504 && request.kind === 'write') {
+        // A 502 or 504 on a write comes from an intermediary: the provider may have done it.
+        if ((statusCode === 502 || statusCode === 504) && request.kind === 'write') {
           throw fail(
             GatewayErrorCode.OUTCOME_UNKNOWN,
             `${provider} did not confirm ${request.operation}: check before retrying`,
@@ -280,6 +325,11 @@ const NEVER_CONNECTED = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+const RESET = new Set(['ECONNRESET', 'EPIPE']);
+
+function requestErrorCode(error: unknown): string {
+  return error instanceof RequestError ? error.code : 'UNKNOWN';
+}
 
 function mapRequestError(
   error: unknown,
@@ -289,9 +339,14 @@ function mapRequestError(
   log: Logger,
 ): UpstreamError {
   if (error instanceof UpstreamError) return error;
-  const code = error instanceof RequestError ? error.code : 'UNKNOWN';
+  const code = requestErrorCode(error);
   // With keep-alive a reused socket counts as connected from the start, so this stays conservative.
-  const connected = error instanceof RequestError && error.timings?.connect !== undefined;
+  // Request bytes can only have left once the connection (and its TLS handshake) was up. With
+  // keep-alive a reused socket counts as connected from the start, so this stays conservative.
+  const timings = error instanceof RequestError ? error.timings : undefined;
+  const secure =
+    error instanceof RequestError && error.options.url?.toString().startsWith('https:');
+  const connected = (secure ? timings?.secureConnect : timings?.connect) !== undefined;
   const context = { provider, operation: request.operation, code, durationMs, connected };
   const fail = (gatewayCode: GatewayErrorCode, message: string) =>
     new UpstreamError(gatewayCode, provider, message, { cause: error });

@@ -70,10 +70,17 @@ export function createJsonRpcCaller(options: JsonRpcCallerOptions): JsonRpcCalle
         log: options.log,
       });
       if (message.id != null && String(message.id) !== id) {
+        options.log.error('JSON-RPC answer carries another request id', {
+          provider: http.provider,
+          method,
+        });
+        const unknown = kind === 'write' && response.statusCode >= 200 && response.statusCode < 300;
         throw new UpstreamError(
-          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          unknown ? GatewayErrorCode.OUTCOME_UNKNOWN : GatewayErrorCode.PROVIDER_UNAVAILABLE,
           http.provider,
-          `${http.provider} answered a different request id`,
+          unknown
+            ? `${http.provider} answered ${method} for another request: check before retrying`
+            : `${http.provider} answered a different request id`,
         );
       }
       return 'error' in message

@@ -27,6 +27,16 @@ export interface TokenCacheOptions {
    */
   maxConsecutiveRejections?: number;
   now?: () => number;
+  /**
+   * Least time a shared fetch gets, whoever starts it: a caller with little time left must not
+   * doom the fetch every other caller waits for. Each caller still gives up at its own deadline.
+   */
+  minFetchMs?: number;
+}
+
+/** A caller's own deadline passed while it waited for a shared token fetch. */
+export class TokenWaitTimeout extends Error {
+  override readonly name = 'TokenWaitTimeout';
 }
 
 export interface TokenCache extends AuthStrategy {
@@ -45,12 +55,14 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const maxRejections = options.maxConsecutiveRejections ?? Infinity;
   const cooldown = options.rejectionCooldownMs ?? 30_000;
 
+  const minFetchMs = options.minFetchMs ?? 5_000;
+
   const refresh = (deadline: number) => {
     if (rejected && now() < rejected.until) return Promise.reject(rejected.error);
     inFlight ??= (async () => {
       fetchCount += 1;
       try {
-        const issued = await options.fetch(deadline);
+        const issued = await options.fetch(Math.max(deadline, Date.now() + minFetchMs));
         const fetchedAt = now();
         // Renew `skew` before expiry, or at mid-life for tokens that live shorter than twice the skew.
         const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
@@ -77,8 +89,23 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   return {
     async header(deadline) {
-      const token = current && now() < current.refreshAt ? current : await refresh(deadline);
-      return `Bearer ${token.accessToken}`;
+      if (current && now() < current.refreshAt) return `Bearer ${current.accessToken}`;
+      const held = current;
+      try {
+        const token = await raceDeadline(refresh(deadline), deadline);
+        return `Bearer ${token.accessToken}`;
+      } catch (error) {
+        // An early refresh failed but the token we hold has not expired: keep using it.
+        if (
+          held &&
+          held === current &&
+          now() < held.expiresAt &&
+          !(error instanceof TokenWaitTimeout)
+        ) {
+          return `Bearer ${held.accessToken}`;
+        }
+        throw error;
+      }
     },
     invalidate(header) {
       if (current && header === `Bearer ${current.accessToken}`) current = undefined;
@@ -101,4 +128,23 @@ export function jwtExpiry(token: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+function raceDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new TokenWaitTimeout('gave up waiting for an access token')),
+      Math.max(0, deadline - Date.now()),
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

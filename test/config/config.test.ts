@@ -42,6 +42,17 @@ describe('configuration', () => {
       { FUSEBILL_BASE_URL: 'ftp://secure.fusebill.com', FUSEBILL_API_KEY: 'k' },
       'FUSEBILL_BASE_URL',
     ],
+    [
+      { FUSEBILL_BASE_URL: 'http://secure.fusebill.com', FUSEBILL_API_KEY: 'k' },
+      'FUSEBILL_BASE_URL must use https',
+    ],
+    [{ FUSEBILL_API_KEY: 'k' }, 'FUSEBILL_API_KEY is set but FUSEBILL_BASE_URL is not'],
+    [{ NETXD_KEY_ID: 'k' }, 'NETXD_KEY_ID is set but NETXD_BASE_URL is not'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [
+      { NODE_ENV: 'production' },
+      'FUSEBILL_BASE_URL is not set, so fusebill would run against its embedded sandbox in production',
+    ],
   ])('stops on %o with a message naming %s', (env, expected) => {
     expect(problem(env)).toContain(expected);
   });
@@ -64,6 +75,31 @@ describe('configuration', () => {
   it('skips the slice of a disabled provider', () => {
     const config = load({ DISABLED_PROVIDERS: 'Fusebill', FUSEBILL_BASE_URL: 'https://x.example' });
     expect([...config.disabled]).toEqual(['fusebill']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(load({ PORT: '', LOG_LEVEL: ' ' })).toMatchObject({ PORT: 4000, LOG_LEVEL: 'info' });
+  });
+
+  it('runs sandboxes in production only when asked to, or with every provider live or disabled', () => {
+    expect(() => load({ NODE_ENV: 'production', ALLOW_SANDBOXES: 'true' })).not.toThrow();
+    expect(() =>
+      load({
+        NODE_ENV: 'production',
+        DISABLED_PROVIDERS: 'enkash,netxd,blackhawk',
+        FUSEBILL_BASE_URL: 'https://secure.fusebill.com',
+        FUSEBILL_API_KEY: 'k',
+      }),
+    ).not.toThrow();
+  });
+
+  it('accepts plain http for loopback origins only', () => {
+    expect(() =>
+      load({ FUSEBILL_BASE_URL: 'http://127.0.0.1:8080', FUSEBILL_API_KEY: 'k' }),
+    ).not.toThrow();
+    expect(() =>
+      load({ FUSEBILL_BASE_URL: 'http://localhost:8080', FUSEBILL_API_KEY: 'k' }),
+    ).not.toThrow();
   });
 
   it('accepts a live origin with a trailing slash', () => {

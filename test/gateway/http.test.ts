@@ -26,6 +26,29 @@ describe('HTTP surface', () => {
     expect(typeof line?.durationMs).toBe('number');
   });
 
+  it('puts the request id on provider log lines, forwards it to the provider, and logs public error codes', async () => {
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 503, body: {} } },
+    });
+    const res = await gw.graphql(
+      'query Read { customer(id: "fusebill:12000750") { id } }',
+      undefined,
+      { 'x-request-id': 'req-503' },
+    );
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+    const lines = gw.logs.filter((l) => l.requestId === 'req-503');
+    expect(lines.find((l) => l.msg === 'provider error status')).toMatchObject({
+      provider: 'fusebill',
+      status: 503,
+    });
+    expect(lines.find((l) => l.msg === 'graphql operation')).toMatchObject({
+      operationName: 'Read',
+      errorCodes: ['PROVIDER_UNAVAILABLE'],
+      errorProviders: ['fusebill'],
+    });
+    expect(gw.sandbox('fusebill').journal.at(-1)?.headers['x-request-id']).toBe('req-503');
+  });
+
   it('makes up a request id when none (or an unsafe one) is given', async () => {
     const res = await gw.graphql('{ providers { provider } }', undefined, {
       'x-request-id': 'bad id\twith spaces',
@@ -149,9 +172,14 @@ describe('disabled providers', () => {
 describe('production mode', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ NODE_ENV: 'production' });
+    gw = await startTestGateway({ NODE_ENV: 'production', ALLOW_SANDBOXES: 'true' });
   });
   afterAll(() => gw.close());
+
+  it('turns introspection off', async () => {
+    const res = await gw.graphql('{ __schema { types { name } } }');
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
 
   it('sends no stack traces', async () => {
     const invalid = await gw.graphql('{ nope }');

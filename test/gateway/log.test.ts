@@ -39,6 +39,11 @@ describe('logger', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it('drops what sits too deep instead of printing it unredacted', () => {
+    const deep = { a: { b: { c: { d: { e: { f: { g: { password: 'hunter2' } } } } } } } };
+    expect(JSON.stringify(redact(deep))).not.toContain('hunter2');
+  });
+
   it('keeps ordinary fields and serializes errors without stacks', () => {
     const error = Object.assign(new Error('boom', { cause: new Error('root') }), { code: 'E1' });
     const out = redact({ status: 200, provider: 'fusebill', error }) as Record<string, any>;

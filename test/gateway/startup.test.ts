@@ -30,8 +30,8 @@ describe('process start-up', () => {
         () => reject(new Error(`no start-up line:\n${proc.out()}\n${proc.err()}`)),
         15_000,
       );
-      proc.child.stdout.on('data', () => {
-        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(proc.out());
+      proc.child.stderr.on('data', () => {
+        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(proc.err());
         if (match?.[1]) {
           clearTimeout(timer);
           resolve(match[1]);
@@ -63,7 +63,10 @@ describe('process start-up', () => {
       fusebill: 'SANDBOX',
       blackhawk: 'SANDBOX',
     });
-    expect(proc.out()).toContain('curl');
+    expect(proc.err()).toContain('curl');
+    // stdout is for log shippers: every line is one JSON object.
+    for (const line of proc.out().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
 
     proc.child.kill('SIGTERM');
     const [code] = (await once(proc.child, 'exit')) as [number | null];

@@ -47,13 +47,48 @@ describe('upstream deadlines against the sandbox', () => {
     expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
   });
 
-  it('a connection reset after a write was sent is OUTCOME_UNKNOWN; on a read it is PROVIDER_UNAVAILABLE', async () => {
+  it('a connection reset after a write was sent is OUTCOME_UNKNOWN, and the write is not repeated', async () => {
+    gw.sandbox('fusebill').reset();
     gw.sandbox('fusebill').inject({ action: { kind: 'reset' } });
     const write = await gw.graphql(ACTIVATE);
     expect(write.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(1);
+  });
+
+  it('a read is tried once more after a reset, and is PROVIDER_UNAVAILABLE when that fails too', async () => {
     gw.sandbox('fusebill').inject({ action: { kind: 'reset' } });
-    const read = await gw.graphql(READ);
-    expect(read.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+    const once = await gw.graphql(READ);
+    expect(once.body.data.customer.status).toBe('ACTIVE');
+    gw.sandbox('fusebill').inject({ action: { kind: 'reset' }, times: 2 });
+    const twice = await gw.graphql(READ);
+    expect(twice.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+  });
+
+  it('a redirect is PROVIDER_UNAVAILABLE and is not followed', async () => {
+    gw.sandbox('fusebill').reset();
+    gw.sandbox('fusebill').inject({
+      action: {
+        kind: 'respond',
+        response: { status: 302, headers: { location: 'https://elsewhere.example/' }, body: {} },
+      },
+    });
+    const res = await gw.graphql(READ);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(res.body.errors?.[0]?.message).toContain('BASE_URL');
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(1);
+  });
+
+  it('a 502 on a write is OUTCOME_UNKNOWN, on a read PROVIDER_UNAVAILABLE', async () => {
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 502, body: {} } },
+    });
+    expect((await gw.graphql(ACTIVATE)).body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    gw.sandbox('fusebill').inject({
+      action: { kind: 'respond', response: { status: 502, body: {} } },
+    });
+    expect((await gw.graphql(READ)).body.errors?.[0]?.extensions?.code).toBe(
+      'PROVIDER_UNAVAILABLE',
+    );
   });
 
   it('a 504 on a write is OUTCOME_UNKNOWN (an intermediary gave up, the provider may have done it)', async () => {
@@ -64,7 +99,7 @@ describe('upstream deadlines against the sandbox', () => {
     expect(res.body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
   });
 
-  it('a 2xx write answer that is not JSON is OUTCOME_UNKNOWN; a 4xx one is mapped by its status', async () => {
+  it('a 2xx write answer that is not JSON is OUTCOME_UNKNOWN; an HTML 404 (a proxy, a wrong origin) is PROVIDER_UNAVAILABLE, not NOT_FOUND', async () => {
     gw.sandbox('fusebill').inject({
       action: { kind: 'respond', response: { status: 200, raw: '<html>ok</html>' } },
     });
@@ -74,7 +109,7 @@ describe('upstream deadlines against the sandbox', () => {
       action: { kind: 'respond', response: { status: 404, raw: '<html>no</html>' } },
     });
     const missing = await gw.graphql(ACTIVATE);
-    expect(missing.body.data.activateCustomer.userErrors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect(missing.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
   });
 
   it('a slow answer inside the deadline is fine', async () => {

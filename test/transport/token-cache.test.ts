@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayErrorCode, UpstreamError } from '../../src/gateway/errors.js';
-import { createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
+import { TokenWaitTimeout, createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
 
 function fakeClock(start = 1_000_000) {
   let now = start;
@@ -139,5 +139,59 @@ describe('token cache lock-out guard', () => {
     clock.advance(24 * 3_600_000);
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
     expect(fetches).toBe(2);
+  });
+});
+
+describe('token cache deadlines', () => {
+  it('lets each waiter give up at its own deadline while the shared fetch goes on', async () => {
+    let release!: () => void;
+    const cache = createTokenCache({
+      fetch: () =>
+        new Promise(
+          (resolve) =>
+            (release = () => resolve({ accessToken: 'late', expiresAt: Date.now() + 3_600_000 })),
+        ),
+    });
+    const hurried = cache.header(Date.now() + 20);
+    const patient = cache.header(Date.now() + 5_000);
+    await expect(hurried).rejects.toBeInstanceOf(TokenWaitTimeout);
+    release();
+    expect(await patient).toBe('Bearer late');
+    expect(cache.fetchCount).toBe(1);
+  });
+
+  it('gives the shared fetch at least minFetchMs, whoever starts it', async () => {
+    let given = 0;
+    const cache = createTokenCache({
+      minFetchMs: 5_000,
+      fetch: (deadline) => {
+        given = deadline - Date.now();
+        return Promise.resolve({ accessToken: 't', expiresAt: Date.now() + 3_600_000 });
+      },
+    });
+    await cache.header(Date.now() + 50);
+    expect(given).toBeGreaterThan(4_000);
+  });
+
+  it('keeps using a still-valid token when an early refresh fails', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      refreshSkewMs: 30_000,
+      fetch: () =>
+        ++n === 1
+          ? Promise.resolve({ accessToken: 'first', expiresAt: clock.now() + 300_000 })
+          : Promise.reject(
+              new UpstreamError(GatewayErrorCode.PROVIDER_UNAVAILABLE, 'enkash', 'down'),
+            ),
+    });
+    expect(await cache.header(Date.now() + 1000)).toBe('Bearer first');
+    clock.advance(280_000); // inside the refresh window, before expiry
+    expect(await cache.header(Date.now() + 1000)).toBe('Bearer first');
+    clock.advance(30_000); // past expiry: nothing valid to fall back on
+    await expect(cache.header(Date.now() + 1000)).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+    });
   });
 });
