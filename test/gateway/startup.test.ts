@@ -1,6 +1,7 @@
 /** `npm start` as a person runs it: a real process, configuration from the environment, signals. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
@@ -83,5 +84,20 @@ describe('process start-up', () => {
     expect(code).toBe(1);
     expect(proc.err()).toContain('FUSEBILL_BASE_URL');
     expect(proc.err() + proc.out()).not.toContain('hunter2-secret');
+  });
+
+  it('says clearly when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const proc = start({ PORT: String(port) });
+      const [code] = (await once(proc.child, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(proc.err()).toContain(`127.0.0.1:${port}: the port is in use (set PORT)`);
+      expect(proc.err()).not.toContain('    at ');
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -33,6 +33,18 @@ export interface TestGateway {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphqlResponse<D>>;
+  /**
+   * POST an operation with one file, as the GraphQL multipart request spec says: `fileVariable`
+   * is the dotted path of the Upload variable (e.g. "input.file"). Sends the CSRF preflight header
+   * unless `preflight` is false.
+   */
+  upload<D = any>(
+    query: string,
+    variables: Record<string, unknown>,
+    fileVariable: string,
+    file: { content: string | Uint8Array; filename?: string; type?: string },
+    preflight?: boolean,
+  ): Promise<GraphqlResponse<D>>;
   /** The embedded sandbox of a provider, with its journal, fault injection and state. */
   sandbox<State = any>(id: ProviderId): SandboxHandle<unknown, State>;
   close(): Promise<void>;
@@ -60,6 +72,28 @@ export async function startTestGateway(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphqlResponse['body'],
+      };
+    },
+    async upload(query, variables, fileVariable, file, preflight = true) {
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query, variables }));
+      form.append('map', JSON.stringify({ 0: [`variables.${fileVariable}`] }));
+      const bytes =
+        typeof file.content === 'string' ? new TextEncoder().encode(file.content) : file.content;
+      form.append(
+        '0',
+        new Blob([bytes], { type: file.type ?? 'text/csv' }),
+        file.filename ?? 'upload.csv',
+      );
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        body: form,
+        headers: preflight ? { 'apollo-require-preflight': 'true' } : {},
       });
       return {
         status: response.status,
