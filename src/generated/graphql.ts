@@ -109,7 +109,11 @@ export type BulkUpdateResult = {
 /** A prepaid or gift card at Blackhawk, identified by its program and proxy numbers. */
 export type Card = Node & {
   __typename?: 'Card';
-  /** True when this operation set an activation code on the card. The code itself is a secret and is never returned. */
+  /**
+   * True when the provider confirmed, in this operation, that the card's activation code is set. False
+   * when it was not confirmed: for a card in a `CardBatchFailure` with `outcomeUnknown: true` the code
+   * MAY have been set; in any other failure it was not. The code itself is a secret and is never returned.
+   */
   activationCodeSet: Scalars['Boolean']['output'];
   /** Global id `blackhawk:<programNumber>:<proxyNumber>`. */
   id: Scalars['ID']['output'];
@@ -131,18 +135,44 @@ export type CardActivationCodeInput = {
   proxyNumber: Scalars['String']['input'];
 };
 
-/** A batch of cards whose codes were not set, or may not have been, and why. */
+/**
+ * Cards whose codes the provider did not confirm, grouped by what happened to them: one entry per
+ * failed batch, then one `NOT_SENT` entry for every card never sent.
+ */
 export type CardBatchFailure = {
   __typename?: 'CardBatchFailure';
-  /** The cards in this batch (`activationCodeSet` is false). */
+  /** The cards of this entry, each with `activationCodeSet: false` (not confirmed; possibly set when `outcomeUnknown` is true). */
   cards: Array<Card>;
-  /** The gateway error code of the failure: PROVIDER_REJECTED, PROVIDER_UNAVAILABLE, PROVIDER_TIMEOUT, PROVIDER_AUTH_FAILED, PROVIDER_RATE_LIMITED or OUTCOME_UNKNOWN. */
-  code: Scalars['String']['output'];
-  /** What went wrong, without secrets or upstream bodies. */
+  /** What happened to these cards; switch on this, not on `message`. */
+  code: CardBatchFailureCode;
+  /** What went wrong and whether sending again is safe, without secrets or upstream bodies. */
   message: Scalars['String']['output'];
-  /** True when the provider may have set these codes (the request was sent but no answer came): check before relying on them. Setting the same code again is safe. */
+  /**
+   * True only for `OUTCOME_UNKNOWN`: the provider received these codes but did not answer, so they MAY
+   * have been set even though each card shows `activationCodeSet: false`. Check before relying on them;
+   * setting the same code again is safe. False means none of these codes were set.
+   */
   outcomeUnknown: Scalars['Boolean']['output'];
+  /** Seconds the provider asked to wait before sending these codes again (`PROVIDER_RATE_LIMITED` only); null when it did not say. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
 };
+
+/** Why the cards of a `CardBatchFailure` were not confirmed. */
+export type CardBatchFailureCode =
+  /** The gateway did not send these codes because an earlier batch failed; none of them were set. Sending them again is safe. */
+  | 'NOT_SENT'
+  /** The batch was sent but no usable answer came (no answer in time, connection reset, an intermediary's gateway error): its codes MAY have been set, and `outcomeUnknown` is true. Check the cards before retrying; sending the same codes again is safe. */
+  | 'OUTCOME_UNKNOWN'
+  /** Blackhawk rejected the gateway's own credentials; none of the codes were set. An operator must fix the configuration. */
+  | 'PROVIDER_AUTH_FAILED'
+  /** Blackhawk answered 429; none of the codes were set. Wait `retryAfter` seconds (when given), then send them again. */
+  | 'PROVIDER_RATE_LIMITED'
+  /** Blackhawk refused the batch (a 4xx, or `success: false`); none of its codes were set. The message says why. Fix the cause, then send them again. */
+  | 'PROVIDER_REJECTED'
+  /** The batch ran out of time before it reached Blackhawk (waiting for a connection or a token); none of its codes were set. Sending them again is safe. */
+  | 'PROVIDER_TIMEOUT'
+  /** Blackhawk could not be reached or answered with a server error, so it did not take the batch; none of its codes were set. Sending them again later is safe. */
+  | 'PROVIDER_UNAVAILABLE';
 
 /** A customer record held by one provider. */
 export type Customer = Node & {
@@ -230,7 +260,14 @@ export type Mutation = {
   activateCustomer: ActivateCustomerPayload;
   /** Sends a bulk update file to the provider (EnKash). */
   bulkUpdateCustomers: BulkUpdateCustomersPayload;
-  /** Sets activation codes on Blackhawk cards, in batches of at most 1,000 codes sent a few at a time. */
+  /**
+   * Sets activation codes on Blackhawk cards, in batches of at most 1,000 codes sent a few at a time.
+   * When at least one card was set, the payload lists `cards` and `failures` (a partial success). When
+   * none was: invalid input or a Blackhawk refusal is in `userErrors`; any other failure is a GraphQL
+   * error, `OUTCOME_UNKNOWN` when a batch got no answer (check the cards before retrying; setting the
+   * same code again is safe), otherwise that of the first failed batch (with `retryAfter` for
+   * `PROVIDER_RATE_LIMITED`).
+   */
   setCardActivationCodes: SetCardActivationCodesPayload;
   /** Moves a customer to another status where the provider can express it (NetXD: all but DRAFT, ON_HOLD, CANCELLED, UNKNOWN; Fusebill: ON_HOLD). */
   updateCustomerStatus: UpdateCustomerStatusPayload;
@@ -351,16 +388,29 @@ export type SetCardActivationCodesInput = {
   codes: Array<CardActivationCodeInput>;
 };
 
-/** Result of `setCardActivationCodes`. */
+/**
+ * Result of `setCardActivationCodes`, returned when the codes were invalid (`userErrors`), Blackhawk
+ * refused them (`userErrors`), or at least one card was set (`cards`, with `failures` for the rest). When
+ * no card was set for any other reason, the mutation raises a GraphQL error instead (see its description).
+ */
 export type SetCardActivationCodesPayload = {
   __typename?: 'SetCardActivationCodesPayload';
   /** How many codes the provider confirmed (the length of `cards`). */
   acceptedCount: Scalars['Int']['output'];
-  /** Cards whose codes the provider confirmed as set. */
+  /** Cards whose codes the provider confirmed as set in this operation. */
   cards: Array<Card>;
-  /** Batches that failed after validation; cards listed here were not confirmed. Empty when everything was set. Retrying them is safe. */
+  /**
+   * Every card sent or meant to be sent but not confirmed, grouped by cause. Empty when every card was
+   * set, and whenever `userErrors` is not empty. Together with `cards` it names every card of the input
+   * exactly once (exact duplicates count once).
+   */
   failures: Array<CardBatchFailure>;
-  /** Invalid records, one error per bad record with its index in `field`. When not empty, nothing was sent. */
+  /**
+   * Not empty only when no code was set; `cards` and `failures` are then empty. INVALID_INPUT: one error
+   * per bad record, with its index in `field`, and nothing was sent. PROVIDER_REJECTED: Blackhawk refused
+   * the first batch (its reason in `message`, the status its body gave, if any, in `providerCode`); fix the
+   * cause and send all the codes again.
+   */
   userErrors: Array<UserError>;
 };
 
@@ -498,6 +548,7 @@ export type ResolversTypes = {
   Card: ResolverTypeWrapper<CardModel>;
   CardActivationCodeInput: CardActivationCodeInput;
   CardBatchFailure: ResolverTypeWrapper<Omit<CardBatchFailure, 'cards'> & { cards: Array<ResolversTypes['Card']> }>;
+  CardBatchFailureCode: CardBatchFailureCode;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerStatus: CustomerStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -599,9 +650,10 @@ export type CardResolvers<ContextType = GatewayContext, ParentType extends Resol
 
 export type CardBatchFailureResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CardBatchFailure'] = ResolversParentTypes['CardBatchFailure']> = {
   cards?: Resolver<Array<ResolversTypes['Card']>, ParentType, ContextType>;
-  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['CardBatchFailureCode'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   outcomeUnknown?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  retryAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type CustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer']> = {

@@ -3,7 +3,7 @@
  * talk to providers only through these types.
  */
 import type { z } from 'zod';
-import type { CustomerStatus } from '../generated/graphql.js';
+import type { CardBatchFailureCode, CustomerStatus } from '../generated/graphql.js';
 import type { Logger } from '../log.js';
 import type { UserErrorModel } from '../gateway/errors.js';
 import type { ProviderId } from './ids.js';
@@ -80,13 +80,22 @@ export interface CardCodeRecord {
   activationCode: string;
 }
 
+/** Cards whose codes the provider did not confirm, and why (the schema's CardBatchFailure). */
 export interface CardBatchFailureModel {
-  code: string;
+  code: CardBatchFailureCode;
+  /** For clients: what happened and whether resending is safe; no secrets, no upstream bodies. */
   message: string;
+  /** True only for OUTCOME_UNKNOWN: the codes were sent and may have been set. */
   outcomeUnknown: boolean;
+  /** Seconds the provider asked to wait (PROVIDER_RATE_LIMITED), null when it did not say. */
+  retryAfter: number | null;
+  /** The provider's own code for a PROVIDER_REJECTED failure, verbatim, when it gave one. */
+  providerCode: string | null;
+  /** Every card of the failure, with `activationCodeSet: false`. */
   cards: CardModel[];
 }
 
+/** Every card sent or meant to be sent is in exactly one of `cards` (confirmed) or `failures`. */
 export interface CardCodesResult {
   cards: CardModel[];
   failures: CardBatchFailureModel[];

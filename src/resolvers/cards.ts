@@ -1,11 +1,69 @@
 /** Card activation codes (Blackhawk). */
-import type { Resolvers } from '../generated/graphql.js';
-import { GatewayErrorCode, UpstreamError, userError } from '../gateway/errors.js';
+import type { CardBatchFailureCode, Resolvers } from '../generated/graphql.js';
+import {
+  GatewayErrorCode,
+  UpstreamError,
+  userError,
+  type UserFacingError,
+} from '../gateway/errors.js';
 import { cardGlobalId } from '../gateway/ids.js';
+import type { CardBatchFailureModel } from '../providers/contract.js';
 import { toGraphqlProvider } from '../providers/ids.js';
 import { unsupported, withUserErrors } from './payload.js';
 
-const GATEWAY_CODES = new Set<string>(Object.values(GatewayErrorCode));
+/** A failure of a batch that was sent (or tried to be), as opposed to the NOT_SENT remainder. */
+type SentFailure = CardBatchFailureModel & { code: Exclude<CardBatchFailureCode, 'NOT_SENT'> };
+const wasSent = (failure: CardBatchFailureModel): failure is SentFailure =>
+  failure.code !== 'NOT_SENT';
+
+const codes = (n: number) => (n === 1 ? '1 code' : `${n} codes`);
+const cardCount = (failures: readonly CardBatchFailureModel[]) =>
+  failures.reduce((sum, failure) => sum + failure.cards.length, 0);
+
+/**
+ * No card was confirmed set, so the operation failed as a whole and is reported like any other
+ * failure: OUTCOME_UNKNOWN when any batch got no answer (a bulk write in doubt is not the caller's to
+ * fix); else a refusal as a user error; else the first failed batch's own code, with its retryAfter.
+ */
+function nothingSet(failures: readonly CardBatchFailureModel[]): UpstreamError | UserFacingError {
+  const total = cardCount(failures);
+  const unknown = cardCount(failures.filter((f) => f.code === 'OUTCOME_UNKNOWN'));
+  if (unknown > 0) {
+    const rest = total - unknown;
+    const received =
+      rest > 0
+        ? `${unknown} of the ${codes(total)}`
+        : total === 1
+          ? 'the code'
+          : `all ${total} codes`;
+    return new UpstreamError(
+      GatewayErrorCode.OUTCOME_UNKNOWN,
+      'blackhawk',
+      `No activation code was confirmed: Blackhawk received ${received} but did not answer, so ` +
+        `whether ${unknown === 1 ? 'it was' : 'they were'} set is unknown` +
+        (rest > 0 ? ` (the other ${codes(rest)} were not set)` : '') +
+        '. Check the cards before retrying; setting the same code again is safe, so sending them all again is fine too.',
+    );
+  }
+  const first = failures.find(wasSent);
+  // The adapter names every card it did not set, and a NOT_SENT entry only follows a failed batch.
+  if (!first) throw new Error('setCardActivationCodes: no card set and no failed batch');
+  const others = total - first.cards.length;
+  const message =
+    first.message + (others > 0 ? ` None of the other ${codes(others)} were set either.` : '');
+  if (first.code === 'PROVIDER_REJECTED') {
+    return userError('PROVIDER_REJECTED', message, {
+      provider: 'blackhawk',
+      ...(first.providerCode !== null ? { providerCode: first.providerCode } : {}),
+    });
+  }
+  return new UpstreamError(
+    first.code,
+    'blackhawk',
+    message,
+    first.retryAfter !== null ? { retryAfter: first.retryAfter } : {},
+  );
+}
 
 export const cardResolvers: Resolvers = {
   Mutation: {
@@ -19,16 +77,8 @@ export const cardResolvers: Resolvers = {
           });
         }
         const { cards, failures } = await adapter.setCardActivationCodes(input.codes, ctx.call);
-        // Nothing set and nothing in doubt: the operation simply failed, like any other provider failure.
-        const first = failures[0];
-        if (
-          cards.length === 0 &&
-          first &&
-          failures.every((f) => !f.outcomeUnknown) &&
-          GATEWAY_CODES.has(first.code)
-        ) {
-          throw new UpstreamError(first.code as GatewayErrorCode, 'blackhawk', first.message);
-        }
+        if (cards.length === 0) throw nothingSet(failures);
+        // At least one card set: a partial success, reported card by card.
         return { cards, acceptedCount: cards.length, failures };
       }),
   },

@@ -8,8 +8,8 @@ const SET = `mutation ($input: SetCardActivationCodesInput!) {
   setCardActivationCodes(input: $input) {
     cards { id proxyNumber activationCodeSet }
     acceptedCount
-    failures { code message outcomeUnknown cards { id proxyNumber activationCodeSet } }
-    userErrors { code field }
+    failures { code message outcomeUnknown retryAfter cards { id proxyNumber activationCodeSet } }
+    userErrors { code message field provider providerCode }
   }
 }`;
 const SET_PATH = '/cards/v1/set-activation-codes';
@@ -69,12 +69,14 @@ describe('a batch failing after others succeeded', () => {
         code: 'PROVIDER_UNAVAILABLE',
         message: expect.stringMatching(/HTTP 500.*none of the 1000 codes of this batch were set/),
         outcomeUnknown: false,
+        retryAfter: null,
         cards: cardsOf(codes.slice(1_000, 2_000), false),
       },
       {
         code: 'NOT_SENT',
         message: expect.stringMatching(/not sent because an earlier batch failed/),
         outcomeUnknown: false,
+        retryAfter: null,
         cards: cardsOf(codes.slice(2_000), false),
       },
     ]);
@@ -88,32 +90,121 @@ describe('a batch failing after others succeeded', () => {
     expect(codes.slice(1_000).some((c) => stored.has(c.proxyNumber))).toBe(false);
   });
 
-  it('reports a rejected first batch in the payload and sends nothing after it', async () => {
+  it.each<[string, SandboxResponse, object]>([
+    [
+      'rejected',
+      { status: 400, body: { status: 400, success: false, message: 'Invalid Input' } },
+      { code: 'PROVIDER_REJECTED', retryAfter: null, outcomeUnknown: false },
+    ],
+    [
+      'rate limited',
+      { status: 429, headers: { 'retry-after': '12' }, body: {} },
+      { code: 'PROVIDER_RATE_LIMITED', retryAfter: 12, outcomeUnknown: false },
+    ],
+    [
+      'left without an answer (504)',
+      { status: 504, body: {} },
+      { code: 'OUTCOME_UNKNOWN', retryAfter: null, outcomeUnknown: true },
+    ],
+  ])(
+    'lists a %s second batch in the payload beside the set one',
+    async (_name, response, failure) => {
+      sandbox().reset();
+      failRequest(2, response);
+      const codes = newCodes(2_500);
+      const res = await gw.graphql(SET, { input: { codes } });
+      expect(res.body.errors).toBeUndefined();
+      const payload = res.body.data.setCardActivationCodes;
+      expect(payload.cards).toEqual(cardsOf(codes.slice(0, 1_000), true));
+      expect(payload.userErrors).toEqual([]);
+      expect(payload.failures).toEqual([
+        {
+          ...failure,
+          message: expect.any(String),
+          cards: cardsOf(codes.slice(1_000, 2_000), false),
+        },
+        {
+          code: 'NOT_SENT',
+          message: expect.stringMatching(/not sent because an earlier batch failed/),
+          outcomeUnknown: false,
+          retryAfter: null,
+          cards: cardsOf(codes.slice(2_000), false),
+        },
+      ]);
+      expect(sandbox().journal.filter((e) => e.path === SET_PATH)).toHaveLength(2);
+    },
+  );
+});
+
+describe('a first batch failing, so that no card is set', () => {
+  it('returns a rejection as one PROVIDER_REJECTED user error and sends nothing after it', async () => {
     sandbox().reset();
     failRequest(1, {
       status: 400,
-      body: { status: 400, success: false, message: 'Invalid Input' },
+      body: { status: 400, success: false, message: 'Invalid Input - Quote Number is not valid' },
     });
     const codes = newCodes(1_500);
     const res = await gw.graphql(SET, { input: { codes } });
     expect(res.body.errors).toBeUndefined();
-    const payload = res.body.data.setCardActivationCodes;
-    expect(payload.cards).toEqual([]);
-    expect(payload.failures.map((f: any) => [f.code, f.cards.length])).toEqual([
-      ['PROVIDER_REJECTED', 1_000],
-      ['NOT_SENT', 500],
-    ]);
+    expect(res.body.data.setCardActivationCodes).toEqual({
+      cards: [],
+      acceptedCount: 0,
+      failures: [],
+      userErrors: [
+        {
+          code: 'PROVIDER_REJECTED',
+          message: expect.stringMatching(
+            /^Blackhawk rejected a batch of 1000 codes \(HTTP 400\): Invalid Input - Quote Number is not valid\. None of them were set.* None of the other 500 codes were set either\.$/,
+          ),
+          field: null,
+          provider: 'BLACKHAWK',
+          providerCode: '400',
+        },
+      ],
+    });
     expect(sandbox().journal.filter((e) => e.path === SET_PATH)).toHaveLength(1);
   });
 
-  it('raises the failure as a GraphQL error when the first batch fails and nothing is in doubt', async () => {
+  it('raises the failure as a GraphQL error when nothing is in doubt', async () => {
     sandbox().reset();
     failRequest(1, { status: 503, body: {} });
     const res = await gw.graphql(SET, { input: { codes: newCodes(2_000) } });
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toEqual({
       code: 'PROVIDER_UNAVAILABLE',
       provider: 'BLACKHAWK',
     });
+    expect(res.body.errors?.[0]?.message).toMatch(
+      /HTTP 503.*none of the 1000 codes of this batch were set.* None of the other 1000 codes were set either/,
+    );
+    expect(sandbox().journal.filter((e) => e.path === SET_PATH)).toHaveLength(1);
+  });
+
+  it('keeps retryAfter on a rate-limited first batch', async () => {
+    sandbox().reset();
+    failRequest(1, { status: 429, headers: { 'retry-after': '12' }, body: {} });
+    const res = await gw.graphql(SET, { input: { codes: newCodes(1_500) } });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toEqual({
+      code: 'PROVIDER_RATE_LIMITED',
+      provider: 'BLACKHAWK',
+      retryAfter: 12,
+    });
+    expect(sandbox().journal.filter((e) => e.path === SET_PATH)).toHaveLength(1);
+  });
+
+  it('raises OUTCOME_UNKNOWN when the first batch got no answer, counting the codes in doubt', async () => {
+    sandbox().reset();
+    failRequest(1, { status: 504, body: {} });
+    const res = await gw.graphql(SET, { input: { codes: newCodes(1_500) } });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toEqual({
+      code: 'OUTCOME_UNKNOWN',
+      provider: 'BLACKHAWK',
+    });
+    expect(res.body.errors?.[0]?.message).toBe(
+      'No activation code was confirmed: Blackhawk received 1000 of the 1500 codes but did not answer, so whether they were set is unknown (the other 500 codes were not set). Check the cards before retrying; setting the same code again is safe, so sending them all again is fine too.',
+    );
     expect(sandbox().journal.filter((e) => e.path === SET_PATH)).toHaveLength(1);
   });
 });

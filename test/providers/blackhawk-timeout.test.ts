@@ -7,7 +7,7 @@ const SET = `mutation ($input: SetCardActivationCodesInput!) {
   setCardActivationCodes(input: $input) {
     cards { proxyNumber activationCodeSet }
     acceptedCount
-    failures { code message outcomeUnknown cards { proxyNumber activationCodeSet } }
+    failures { code message outcomeUnknown retryAfter cards { proxyNumber activationCodeSet } }
     userErrors { code }
   }
 }`;
@@ -44,38 +44,64 @@ function hangBatchWith(proxyNumber: string) {
 const proxies = (list: { proxyNumber: string }[]) => list.map((c) => c.proxyNumber);
 
 describe('a batch that gets no answer', () => {
-  it('is reported in the payload as OUTCOME_UNKNOWN, within the deadline, even as the only batch', async () => {
+  it('is a GraphQL error OUTCOME_UNKNOWN, within the deadline, when it was the only batch', async () => {
     const codes = newCodes(3);
     hangBatchWith(codes[0]!.proxyNumber);
     const started = Date.now();
     const res = await gw.graphql(SET, { input: { codes } });
     expect(Date.now() - started).toBeLessThan(1_500);
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.setCardActivationCodes).toEqual({
-      cards: [],
-      acceptedCount: 0,
-      failures: [
-        {
-          code: 'OUTCOME_UNKNOWN',
-          message: expect.stringMatching(
-            /may or may not be set; setting the same codes again is safe/,
-          ),
-          outcomeUnknown: true,
-          cards: codes.map((c) => ({ proxyNumber: c.proxyNumber, activationCodeSet: false })),
-        },
-      ],
-      userErrors: [],
-    });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors).toHaveLength(1);
+    const [error] = res.body.errors!;
+    expect(error.extensions).toEqual({ code: 'OUTCOME_UNKNOWN', provider: 'BLACKHAWK' });
+    expect(error.message).toMatch(/Blackhawk received all 3 codes but did not answer/);
+    expect(error.message).toMatch(
+      /Check the cards before retrying; setting the same code again is safe/,
+    );
+    expect(sandbox().state.codes.has(codes[0]!.proxyNumber)).toBe(false);
   });
 
   it('does not hide the batches that were set beside it', async () => {
     const codes = newCodes(1_500);
     hangBatchWith(codes[0]!.proxyNumber);
     const res = await gw.graphql(SET, { input: { codes } });
+    expect(res.body.errors).toBeUndefined();
     const payload = res.body.data.setCardActivationCodes;
     expect(proxies(payload.cards)).toEqual(proxies(codes.slice(1_000)));
     expect(payload.failures).toHaveLength(1);
-    expect(payload.failures[0]).toMatchObject({ code: 'OUTCOME_UNKNOWN', outcomeUnknown: true });
+    expect(payload.failures[0]).toMatchObject({
+      code: 'OUTCOME_UNKNOWN',
+      outcomeUnknown: true,
+      retryAfter: null,
+    });
     expect(proxies(payload.failures[0].cards)).toEqual(proxies(codes.slice(0, 1_000)));
+  });
+
+  it('is reported in the payload when an earlier batch was set and a later one hangs', async () => {
+    const codes = newCodes(2_500);
+    hangBatchWith(codes[1_000]!.proxyNumber);
+    const res = await gw.graphql(SET, { input: { codes } });
+    expect(res.body.errors).toBeUndefined();
+    const payload = res.body.data.setCardActivationCodes;
+    // Four batches at a time by default: all three were in flight before the second one hung.
+    expect(payload.acceptedCount).toBe(1_500);
+    expect(proxies(payload.cards)).toEqual(
+      proxies([...codes.slice(0, 1_000), ...codes.slice(2_000)]),
+    );
+    expect(payload.failures).toEqual([
+      {
+        code: 'OUTCOME_UNKNOWN',
+        message: expect.stringMatching(
+          /may or may not be set; setting the same codes again is safe/,
+        ),
+        outcomeUnknown: true,
+        retryAfter: null,
+        cards: codes
+          .slice(1_000, 2_000)
+          .map((c) => ({ proxyNumber: c.proxyNumber, activationCodeSet: false })),
+      },
+    ]);
+    expect(payload.userErrors).toEqual([]);
+    expect(sandbox().state.codes.get(codes[0]!.proxyNumber)).toBe(codes[0]!.activationCode);
   });
 });

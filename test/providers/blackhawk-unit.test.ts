@@ -220,8 +220,16 @@ describe('batching', () => {
   });
 
   const set = { kind: 'set' } as const;
-  const failed = (code = 'PROVIDER_UNAVAILABLE') =>
-    ({ kind: 'failed', code, message: 'down', outcomeUnknown: false }) as const;
+  const failed = (): BatchOutcome & { kind: 'failed' } => ({
+    kind: 'failed',
+    failure: {
+      code: 'PROVIDER_UNAVAILABLE',
+      message: 'down',
+      outcomeUnknown: false,
+      retryAfter: null,
+      providerCode: null,
+    },
+  });
 
   it('sends nothing new after a failure (one at a time)', async () => {
     const sent: number[] = [];
@@ -254,10 +262,36 @@ describe('batching', () => {
 
   it('names every card as set, failed or not sent', () => {
     const record = (proxyNumber: string) => good({ proxyNumber });
-    const batches = [[record('1'), record('2')], [record('3')], [record('4')], [record('5')]];
+    const batches = [
+      [record('1'), record('2')],
+      [record('3')],
+      [record('4')],
+      [record('5')],
+      [record('6')],
+    ];
     const outcomes: BatchOutcome[] = [
       set,
-      { kind: 'failed', code: 'OUTCOME_UNKNOWN', message: 'no answer', outcomeUnknown: true },
+      {
+        kind: 'failed',
+        failure: {
+          code: 'OUTCOME_UNKNOWN',
+          message: 'no answer',
+          outcomeUnknown: true,
+          retryAfter: null,
+          providerCode: null,
+        },
+      },
+      // In flight when the batch before it failed.
+      {
+        kind: 'failed',
+        failure: {
+          code: 'PROVIDER_RATE_LIMITED',
+          message: 'slow down',
+          outcomeUnknown: false,
+          retryAfter: 12,
+          providerCode: null,
+        },
+      },
       { kind: 'not-sent' },
       { kind: 'not-sent' },
     ];
@@ -275,13 +309,25 @@ describe('batching', () => {
         code: 'OUTCOME_UNKNOWN',
         message: 'no answer',
         outcomeUnknown: true,
+        retryAfter: null,
+        providerCode: null,
         cards: [card('3', false)],
+      },
+      {
+        code: 'PROVIDER_RATE_LIMITED',
+        message: 'slow down',
+        outcomeUnknown: false,
+        retryAfter: 12,
+        providerCode: null,
+        cards: [card('4', false)],
       },
       {
         code: NOT_SENT,
         message: expect.stringMatching(/not sent because an earlier batch failed/),
         outcomeUnknown: false,
-        cards: [card('4', false), card('5', false)],
+        retryAfter: null,
+        providerCode: null,
+        cards: [card('5', false), card('6', false)],
       },
     ]);
     expect(JSON.stringify(result)).not.toContain('Secret42');

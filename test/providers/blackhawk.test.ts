@@ -9,7 +9,7 @@ const SET = `mutation ($input: SetCardActivationCodesInput!) {
   setCardActivationCodes(input: $input) {
     cards { id provider programNumber proxyNumber activationCodeSet }
     acceptedCount
-    failures { code message outcomeUnknown cards { id proxyNumber activationCodeSet } }
+    failures { code message outcomeUnknown retryAfter cards { id proxyNumber activationCodeSet } }
     userErrors { code message field provider providerCode }
   }
 }`;
@@ -234,7 +234,7 @@ describe('provider rejections', () => {
       action: { kind: 'respond', response: { status, body } },
     });
 
-  it.each<[string, number, (code: string) => unknown]>([
+  it.each<[string, number, (code: string) => unknown, string]>([
     [
       'a CAVS 400 that echoes a code',
       400,
@@ -243,6 +243,7 @@ describe('provider rejections', () => {
         success: false,
         message: `Invalid Input - Activation code ${code} is not a valid value. Minimum 4 and maximum 16 digits only`,
       }),
+      '400',
     ],
     [
       'a Spring-style 400',
@@ -253,40 +254,83 @@ describe('provider rejections', () => {
         message: `JSON parse error: unexpected ${code.toLowerCase()}\n at [Source: (PushbackInputStream); line: 3, column: 2]`,
         path: SET_PATH,
       }),
+      '400',
     ],
     [
       'HTTP 200 with success "false"',
       200,
       (code) => ({ status: '200', success: 'false', message: `Code ${code} was refused` }),
+      '200',
     ],
-  ])('reports %s as PROVIDER_REJECTED without the code', async (_name, status, body) => {
-    const codes = newCodes(3);
-    rejectOnce(status, body(codes[1]!.activationCode));
-    const res = await setCodes(codes);
-    expect(res.body.errors).toBeUndefined();
-    const payload = res.body.data.setCardActivationCodes;
-    expect(payload).toMatchObject({ cards: [], acceptedCount: 0, userErrors: [] });
-    expect(payload.failures).toEqual([
-      {
-        code: 'PROVIDER_REJECTED',
-        message: expect.stringMatching(/\*\*\*.*None of them were set/),
-        outcomeUnknown: false,
-        cards: codes.map((c) => ({
-          id: `blackhawk:${PROGRAM}:${c.proxyNumber}`,
-          proxyNumber: c.proxyNumber,
-          activationCodeSet: false,
-        })),
-      },
-    ]);
-  });
+  ])(
+    'returns %s as a PROVIDER_REJECTED user error without the code',
+    async (_name, status, body, providerCode) => {
+      const codes = newCodes(3);
+      rejectOnce(status, body(codes[1]!.activationCode));
+      const res = await setCodes(codes);
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.setCardActivationCodes).toEqual({
+        cards: [],
+        acceptedCount: 0,
+        failures: [],
+        userErrors: [
+          {
+            code: 'PROVIDER_REJECTED',
+            message: expect.stringMatching(
+              new RegExp(
+                `^Blackhawk rejected a batch of 3 codes \\(HTTP ${status}\\): .*\\*\\*\\*.*None of them were set`,
+              ),
+            ),
+            field: null,
+            provider: 'BLACKHAWK',
+            providerCode,
+          },
+        ],
+      });
+    },
+  );
 
-  it('reports the sandbox refusing an unknown program, and stores nothing of the batch', async () => {
+  it('returns the sandbox refusing an unknown program as a user error, and stores nothing', async () => {
     const codes = [...newCodes(2), ...newCodes(1, '12345678')];
     const res = await setCodes(codes);
-    const [failure] = res.body.data.setCardActivationCodes.failures;
-    expect(failure).toMatchObject({ code: 'PROVIDER_REJECTED', outcomeUnknown: false });
-    expect(failure.message).toContain('Quote Number 12345678 is not a valid program');
+    const payload = res.body.data.setCardActivationCodes;
+    expect(payload).toMatchObject({ cards: [], failures: [] });
+    expect(payload.userErrors).toHaveLength(1);
+    expect(payload.userErrors[0]).toMatchObject({ code: 'PROVIDER_REJECTED', providerCode: '400' });
+    expect(payload.userErrors[0].message).toContain('Quote Number 12345678 is not a valid program');
     for (const c of codes) expect(sandbox().state.codes.has(c.proxyNumber)).toBe(false);
+  });
+
+  it('raises PROVIDER_RATE_LIMITED with retryAfter when the only batch gets a 429', async () => {
+    sandbox().reset();
+    sandbox().inject({
+      match: (r) => r.path === SET_PATH,
+      action: { kind: 'respond', response: { status: 429, headers: { 'retry-after': '12' } } },
+    });
+    const codes = newCodes(3);
+    const res = await setCodes(codes);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors?.[0]?.extensions).toEqual({
+      code: 'PROVIDER_RATE_LIMITED',
+      provider: 'BLACKHAWK',
+      retryAfter: 12,
+    });
+    expect(res.body.errors?.[0]?.message).toMatch(/none of the 3 codes of this batch were set/);
+    expect(setRequests()).toHaveLength(1);
+    expect(sandbox().state.codes.has(codes[0]!.proxyNumber)).toBe(false);
+  });
+
+  it('raises PROVIDER_RATE_LIMITED without retryAfter when Blackhawk does not say', async () => {
+    sandbox().inject({
+      match: (r) => r.path === SET_PATH,
+      action: { kind: 'respond', response: { status: 429 } },
+    });
+    const res = await setCodes(newCodes(3));
+    expect(res.body.errors?.[0]?.extensions).toEqual({
+      code: 'PROVIDER_RATE_LIMITED',
+      provider: 'BLACKHAWK',
+    });
   });
 
   it('raises PROVIDER_UNAVAILABLE when every batch fails with 500 and nothing was set', async () => {
@@ -309,10 +353,14 @@ describe('provider rejections', () => {
     const codes = newCodes(2_500);
     const res = await setCodes(codes);
     expect(res.body.data).toBeNull();
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+    expect(res.body.errors?.[0]?.extensions).toEqual({
       code: 'PROVIDER_UNAVAILABLE',
       provider: 'BLACKHAWK',
     });
+    // Three batches in flight at once, all refused: the first one speaks for the rest.
+    expect(res.body.errors?.[0]?.message).toBe(
+      'blackhawk failed with HTTP 500; none of the 1000 codes of this batch were set, and sending them again is safe. None of the other 1500 codes were set either.',
+    );
     expect(setRequests()).toHaveLength(3);
     expect(sandbox().state.codes.has(codes[0]!.proxyNumber)).toBe(false);
     sandbox().reset();

@@ -3,6 +3,7 @@
  * one fails (the provider is failing; batches in flight still finish), and a result that names every
  * card as set, failed, or not sent.
  */
+import type { CardBatchFailureCode } from '../../generated/graphql.js';
 import { mapConcurrent } from '../../transport/limit.js';
 import type {
   CardBatchFailureModel,
@@ -11,14 +12,14 @@ import type {
   CardModel,
 } from '../contract.js';
 
-/** What happened to one batch. */
+/** What happened to one batch; a failure is its CardBatchFailure without the cards. */
 export type BatchOutcome =
   | { kind: 'set' }
-  | { kind: 'failed'; code: string; message: string; outcomeUnknown: boolean }
+  | { kind: 'failed'; failure: Omit<CardBatchFailureModel, 'cards'> }
   | { kind: 'not-sent' };
 
 /** The failure code of batches skipped after an earlier one failed. */
-export const NOT_SENT = 'NOT_SENT';
+export const NOT_SENT = 'NOT_SENT' satisfies CardBatchFailureCode;
 
 /** Splits `items` into consecutive slices of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -67,12 +68,7 @@ export function summarizeBatches(
     if (outcome.kind === 'set') {
       for (const record of batch) cards.push(toCard(record, true));
     } else if (outcome.kind === 'failed') {
-      failures.push({
-        code: outcome.code,
-        message: outcome.message,
-        outcomeUnknown: outcome.outcomeUnknown,
-        cards: batch.map((record) => toCard(record, false)),
-      });
+      failures.push({ ...outcome.failure, cards: batch.map((record) => toCard(record, false)) });
     } else {
       for (const record of batch) notSent.push(toCard(record, false));
     }
@@ -82,6 +78,8 @@ export function summarizeBatches(
       code: NOT_SENT,
       message: `${notSent.length} codes were not sent because an earlier batch failed, so none of them were set; sending them again is safe`,
       outcomeUnknown: false,
+      retryAfter: null,
+      providerCode: null,
       cards: notSent,
     });
   }

@@ -42,6 +42,8 @@ export type BatchAnswer =
   | {
       accepted: false;
       statusCode: number;
+      /** The body's `status` as sent (CAVS has no error codes; it echoes a status there), if any. */
+      providerCode: string | null;
       /** The provider's own words with every activation code of the batch removed, if it gave any. */
       detail: string | null;
     };
@@ -137,12 +139,13 @@ export function createBlackhawkClient(
 
   const rejected = (
     response: HttpResponse,
-    message: string | null | undefined,
+    body: { status?: string | number | null; message?: string | null } | null,
     batch: readonly CardCodeRecord[],
   ): BatchAnswer => ({
     accepted: false,
     statusCode: response.statusCode,
-    detail: providerDetail(message, batch),
+    providerCode: body?.status == null ? null : String(body.status),
+    detail: providerDetail(body?.message, batch),
   });
 
   return {
@@ -161,13 +164,15 @@ export function createBlackhawkClient(
           what: 'set activation codes',
           log,
         });
-        return body.success ? { accepted: true } : rejected(response, body.message, batch);
+        return body.success ? { accepted: true } : rejected(response, body, batch);
       }
       // Any other status the transport hands back is a 4xx: CAVS refused the whole batch.
       const body = blackhawkRejection.safeParse(response.body);
       return rejected(
         response,
-        body.success ? (body.data.message ?? body.data.error) : null,
+        body.success
+          ? { status: body.data.status, message: body.data.message ?? body.data.error }
+          : null,
         batch,
       );
     },

@@ -1,6 +1,6 @@
 /** Blackhawk CAVS (Card Activation Service): sets card activation codes. It has no customers. */
 import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
-import type { UserErrorCode } from '../../generated/graphql.js';
+import type { CardBatchFailureCode } from '../../generated/graphql.js';
 import type { Logger } from '../../log.js';
 import { startBlackhawkSandbox } from '../../sandbox/blackhawk.js';
 import {
@@ -10,12 +10,12 @@ import {
   type ProviderDeps,
 } from '../contract.js';
 import { chunk, sendBatches, summarizeBatches, type BatchOutcome } from './batches.js';
-import { createBlackhawkClient } from './client.js';
+import { createBlackhawkClient, type BatchAnswer } from './client.js';
 import { blackhawkEnv, blackhawkLiveSettings, type BlackhawkSettings } from './config.js';
 import { validateCardCodes } from './validate.js';
 import { MAX_CODES_PER_REQUEST } from './wire.js';
 
-const REJECTED = 'PROVIDER_REJECTED' satisfies UserErrorCode;
+const REJECTED = 'PROVIDER_REJECTED' satisfies CardBatchFailureCode;
 
 export function createBlackhawkProvider(
   settings: BlackhawkSettings,
@@ -29,36 +29,50 @@ export function createBlackhawkProvider(
     log: Logger,
   ): Promise<Exclude<BatchOutcome, { kind: 'not-sent' }>> => {
     const size = batch.length;
+    let answer: BatchAnswer;
     try {
-      const answer = await client.setActivationCodes(batch);
-      if (answer.accepted) return { kind: 'set' };
-      log.warn('blackhawk rejected a batch', {
-        batch: index,
-        size,
-        status: answer.statusCode,
-        detail: answer.detail,
-      });
-      return {
-        kind: 'failed',
-        code: REJECTED,
-        outcomeUnknown: false,
-        message:
-          `Blackhawk rejected this batch of ${size} codes (HTTP ${answer.statusCode})` +
-          (answer.detail ? `: ${answer.detail}` : '') +
-          '. None of them were set (Blackhawk takes a batch all or nothing); once the cause is fixed, sending them again is safe.',
-      };
+      answer = await client.setActivationCodes(batch);
     } catch (error) {
-      if (!(error instanceof UpstreamError)) throw error;
-      const outcomeUnknown = error.code === GatewayErrorCode.OUTCOME_UNKNOWN;
+      // PROVIDER_DISABLED comes from the registry, never from a request: not a batch outcome.
+      if (!(error instanceof UpstreamError) || error.code === GatewayErrorCode.PROVIDER_DISABLED) {
+        throw error;
+      }
+      const code: CardBatchFailureCode = error.code;
+      const outcomeUnknown = code === GatewayErrorCode.OUTCOME_UNKNOWN;
       return {
         kind: 'failed',
-        code: error.code,
-        outcomeUnknown,
-        message: outcomeUnknown
-          ? `Blackhawk received this batch of ${size} codes but did not answer, so they may or may not be set; setting the same codes again is safe.`
-          : `${error.message}; none of the ${size} codes of this batch were set, and sending them again is safe.`,
+        failure: {
+          code,
+          outcomeUnknown,
+          retryAfter: error.options.retryAfter ?? null,
+          providerCode: null,
+          message: outcomeUnknown
+            ? `Blackhawk received this batch of ${size} codes but did not answer, so they may or may not be set; setting the same codes again is safe.`
+            : `${error.message}; none of the ${size} codes of this batch were set, and sending them again is safe.`,
+        },
       };
     }
+    if (answer.accepted) return { kind: 'set' };
+    log.warn('blackhawk rejected a batch', {
+      batch: index,
+      size,
+      status: answer.statusCode,
+      providerCode: answer.providerCode,
+      detail: answer.detail,
+    });
+    return {
+      kind: 'failed',
+      failure: {
+        code: REJECTED,
+        outcomeUnknown: false,
+        retryAfter: null,
+        providerCode: answer.providerCode,
+        message:
+          `Blackhawk rejected a batch of ${size} codes (HTTP ${answer.statusCode})` +
+          (answer.detail ? `: ${answer.detail}` : '') +
+          '. None of them were set (Blackhawk takes a batch all or nothing); once the cause is fixed, sending them again is safe.',
+      },
+    };
   };
 
   return {
@@ -87,7 +101,7 @@ export function createBlackhawkProvider(
         unique: unique.length,
         batches: batches.length,
         setCount: result.cards.length,
-        failedBatches: outcomes.filter((o) => o.kind === 'failed').length,
+        failures: outcomes.flatMap((o) => (o.kind === 'failed' ? [o.failure.code] : [])),
         notSentBatches: outcomes.filter((o) => o.kind === 'not-sent').length,
         validationMs: Math.round(validatedMs * 10) / 10,
         durationMs: Math.round(performance.now() - started),
