@@ -97,13 +97,28 @@ describe('EnKash envelope outcome', () => {
     [422, 'INVALID_STATE'],
     [409, 'PROVIDER_REJECTED'],
     [418, 'PROVIDER_REJECTED'],
-  ])('HTTP %i without an errorType is %s', (status, code) => {
+  ])('HTTP %i in an envelope without an errorType is %s', (status, code) => {
     expect(ENKASH_HTTP_STATUS_TABLE[status] ?? 'PROVIDER_REJECTED').toBe(code);
-    expect((enkashOutcome(status, {}) as UserFacingError).errors[0]).toEqual({
+    expect((enkashOutcome(status, { response_code: 1 }) as UserFacingError).errors[0]).toEqual({
       code,
       message: `EnKash rejected the request (HTTP ${status})`,
       provider: 'enkash',
       providerCode: String(status),
+    });
+  });
+
+  it.each([400, 404, 409, 418, 422, 302])(
+    'HTTP %i without the envelope is PROVIDER_UNAVAILABLE, never a user error',
+    (status) => {
+      const error = enkashOutcome(status, null);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'enkash' });
+    },
+  );
+
+  it('a 3xx in the envelope without an errorType is PROVIDER_UNAVAILABLE, never a success', () => {
+    expect(enkashOutcome(302, { response_code: 0, payload: 'ok' })).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
     });
   });
 

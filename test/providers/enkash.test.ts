@@ -290,25 +290,57 @@ describe('enkash errorType mapping over HTTP', () => {
     [422, 'INVALID_STATE'],
     [409, 'PROVIDER_REJECTED'],
     [405, 'PROVIDER_REJECTED'],
-  ])('HTTP %i without a readable envelope is user error %s', async (status, code) => {
-    for (const response of [
-      { status, body: { timestamp: '2024-10-10T08:34:46Z', status, error: 'Bad', path: '/x' } },
-      { status, raw: '' },
-      { status, body: 'plain string' },
-    ]) {
-      sandbox().inject({ match: isPut, action: { kind: 'respond', response } });
+  ])('HTTP %i in the envelope without an errorType is user error %s', async (status, code) => {
+    for (const [body, message] of [
+      [{ payload: null, response_code: 1, response_message: 'Failure' }, 'Failure'],
+      [{ errorResponse: null, response_code: 1 }, `EnKash rejected the request (HTTP ${status})`],
+    ] as const) {
+      sandbox().inject({ match: isPut, action: { kind: 'respond', response: { status, body } } });
       const res = await activate(inactive());
       expect(res.body.data.activateCustomer.userErrors).toEqual([
-        {
-          code,
-          message: `EnKash rejected the request (HTTP ${status})`,
-          field: null,
-          provider: 'ENKASH',
-          providerCode: String(status),
-        },
+        { code, message, field: null, provider: 'ENKASH', providerCode: String(status) },
       ]);
     }
   });
+
+  // Not EnKash speaking: a framework's 404 for a wrong path, a proxy's HTML page, an empty body.
+  const unenveloped = (status: number) => [
+    { status, body: { timestamp: '2024-10-10T08:34:46Z', status, error: 'Not Found', path: '/x' } },
+    { status, raw: '<html><body>404 Not Found</body></html>' },
+    { status, raw: '' },
+    { status, body: 'plain string' },
+  ];
+
+  it.each([400, 404, 409, 422])(
+    'HTTP %i without the envelope is PROVIDER_UNAVAILABLE, not a user error, and is logged',
+    async (status) => {
+      for (const response of unenveloped(status)) {
+        sandbox().reset();
+        const logsBefore = gw.logs.length;
+        const id = inactive();
+        sandbox().inject({ match: isPut, action: { kind: 'respond', response } });
+        const res = await activate(id);
+        expect(res.body.data).toBeNull();
+        expect(res.body.errors?.[0]?.extensions).toMatchObject({
+          code: 'PROVIDER_UNAVAILABLE',
+          provider: 'ENKASH',
+        });
+        expect(res.body.errors?.[0]?.message).toBe(
+          `enkash answered HTTP ${status} without an EnKash error`,
+        );
+        expect(sandbox().state.customers.get(id)?.status).toBe('INACTIVE');
+        expect(gw.logs.slice(logsBefore)).toContainEqual(
+          expect.objectContaining({
+            level: 'error',
+            msg: 'provider answered neither a success nor its error envelope',
+            provider: 'enkash',
+            operation: 'activate customer',
+            status,
+          }),
+        );
+      }
+    },
+  );
 
   it('a non-zero response_code without errorResponse is PROVIDER_REJECTED', async () => {
     sandbox().inject({
@@ -723,6 +755,19 @@ describe('enkash bulk update through the GraphQL multipart request spec', () => 
       action: { kind: 'respond', response: { status: 200, body: envelope('SYSTEM_ERROR') } },
     });
     const res = await upload({ content: CSV });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      provider: 'ENKASH',
+    });
+  });
+
+  it('an HTML 404 on the bulk update is PROVIDER_UNAVAILABLE, not NOT_FOUND', async () => {
+    sandbox().inject({
+      match: (r) => r.path === '/api/v0/customer/bulk/update',
+      action: { kind: 'respond', response: { status: 404, raw: '<html>Not Found</html>' } },
+    });
+    const res = await upload({ content: CSV });
+    expect(res.body.data).toBeNull();
     expect(res.body.errors?.[0]?.extensions).toMatchObject({
       code: 'PROVIDER_UNAVAILABLE',
       provider: 'ENKASH',

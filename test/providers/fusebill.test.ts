@@ -234,6 +234,38 @@ describe('fusebill status changes', () => {
     },
   );
 
+  it('refuses notes, which Fusebill cannot store, without calling Fusebill', async () => {
+    sandbox().reset();
+    const res = await gw.graphql(
+      `mutation ($input: UpdateCustomerStatusInput!) {
+        updateCustomerStatus(input: $input) { customer { id } userErrors { code message field provider } }
+      }`,
+      { input: { customerId: 'fusebill:13000003', status: 'ON_HOLD', notes: 'late payer' } },
+    );
+    expect(res.body.data.updateCustomerStatus).toEqual({
+      customer: null,
+      userErrors: [
+        {
+          code: 'INVALID_INPUT',
+          message: 'notes are not supported by FUSEBILL',
+          field: ['input', 'notes'],
+          provider: 'FUSEBILL',
+        },
+      ],
+    });
+    expect(sandbox().journal).toHaveLength(0);
+    expect(sandbox().state.customers.get(13000003)?.status).toBe('Active');
+  });
+
+  it.each([null, ''])('takes notes %j as no notes', async (notes) => {
+    const id = notes === null ? 13000004 : 13000005;
+    const res = await gw.graphql(UPDATE, {
+      input: { customerId: `fusebill:${id}`, status: 'ON_HOLD', notes },
+    });
+    expect(res.body.data.updateCustomerStatus.userErrors).toEqual([]);
+    expect(res.body.data.updateCustomerStatus.customer.status).toBe('ON_HOLD');
+  });
+
   it('maps 409 to INVALID_STATE', async () => {
     const res = await gw.graphql(UPDATE, {
       input: { customerId: 'fusebill:12000751', status: 'ON_HOLD' },
@@ -269,6 +301,93 @@ describe('fusebill error mapping', () => {
       providerCode: 'K',
     });
   });
+
+  it('an enveloped 404 on a read is null', async () => {
+    sandbox().inject({
+      match: isRead,
+      action: {
+        kind: 'respond',
+        response: {
+          status: 404,
+          body: { ErrorId: 0, HttpStatusCode: 404, Errors: [{ Key: 'Api Error', Value: 'gone' }] },
+        },
+      },
+    });
+    const res = await gw.graphql(READ, { id: 'fusebill:12000750' });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.customer).toBeNull();
+  });
+
+  // Not Fusebill speaking: a proxy's HTML page, another origin's JSON, an envelope with no error.
+  const unenveloped: [string, { raw?: string; body?: unknown }][] = [
+    ['an HTML page', { raw: '<html><body><h1>404 Not Found</h1></body></html>' }],
+    ['an empty body', { raw: '' }],
+    ['JSON of another shape', { body: { message: 'Not Found', statusCode: 404 } }],
+    ['an envelope with no errors', { body: { ErrorId: 0, HttpStatusCode: 404, Errors: [] } }],
+    ['an envelope whose error is empty', { body: { Errors: [{}] } }],
+  ];
+
+  it.each(unenveloped)(
+    'a 404 with %s on a read is PROVIDER_UNAVAILABLE, not null',
+    async (_what, body) => {
+      const logsBefore = gw.logs.length;
+      sandbox().inject({
+        match: isRead,
+        action: { kind: 'respond', response: { status: 404, ...body } },
+      });
+      const res = await gw.graphql(READ, { id: 'fusebill:12000750' });
+      expect(res.body.data?.customer ?? null).toBeNull();
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'FUSEBILL',
+      });
+      expect(gw.logs.slice(logsBefore)).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          msg: 'provider answered neither a success nor its error envelope',
+          provider: 'fusebill',
+          operation: 'read customer',
+          status: 404,
+        }),
+      );
+    },
+  );
+
+  it.each(unenveloped)(
+    'a 404 with %s on activation is PROVIDER_UNAVAILABLE, not NOT_FOUND',
+    async (_what, body) => {
+      sandbox().inject({ action: { kind: 'respond', response: { status: 404, ...body } } });
+      const res = await gw.graphql(ACTIVATE, { input: { customerId: 'fusebill:8708471' } });
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'FUSEBILL',
+      });
+      expect(res.body.errors?.[0]?.message).toBe(
+        'fusebill answered activate customer with HTTP 404 and no Fusebill error body',
+      );
+      expect(sandbox().state.customers.get(8708471)?.status).toBe('Draft');
+    },
+  );
+
+  it.each([400, 409, 422])(
+    'an unenveloped %i is PROVIDER_UNAVAILABLE on activation, preview and hold',
+    async (status) => {
+      const response = { status, raw: '<html>Bad Request</html>' };
+      sandbox().inject({ action: { kind: 'respond', response }, times: 3 });
+      const activation = await gw.graphql(ACTIVATE, { input: { customerId: 'fusebill:8708472' } });
+      const preview = await gw.graphql(PREVIEW, { input: { customerId: 'fusebill:8708472' } });
+      const hold = await gw.graphql(
+        `mutation { updateCustomerStatus(input: { customerId: "fusebill:13000006", status: ON_HOLD }) { userErrors { code } } }`,
+      );
+      for (const res of [activation, preview, hold]) {
+        expect(res.body.errors?.[0]?.extensions).toMatchObject({
+          code: 'PROVIDER_UNAVAILABLE',
+          provider: 'FUSEBILL',
+        });
+      }
+    },
+  );
 
   it.each([
     [500, 'PROVIDER_UNAVAILABLE'],

@@ -392,6 +392,21 @@ describe('netxd activation preview (dry run)', () => {
     });
   });
 
+  // Known gap (docs/providers/netxd.md): the dry run knows only "already ACTIVE", not NetXD's
+  // transition rules. When the dry run learns them, this test must expect INVALID_STATE.
+  it('previews a BLACK_LISTED customer as activatable, though activation refuses it', async () => {
+    const input = { customerId: 'netxd:100000000005006' };
+    const preview = await gw.graphql(PREVIEW, { input });
+    expect(preview.body.data.customerActivationPreview).toMatchObject({
+      preview: { customer: { status: 'BLACKLISTED' }, resultingStatus: 'ACTIVE', native: false },
+      userErrors: [],
+    });
+    const activation = await gw.graphql(ACTIVATE, { input });
+    expect(activation.body.data.activateCustomer.userErrors).toMatchObject([
+      { code: 'INVALID_STATE', provider: 'NETXD', providerCode: '-32002' },
+    ]);
+  });
+
   it('gives NOT_FOUND for an unknown customer', async () => {
     const res = await gw.graphql(PREVIEW, { input: { customerId: 'netxd:100000000099999' } });
     expect(res.body.data.customerActivationPreview).toMatchObject({
@@ -525,6 +540,60 @@ describe('netxd JSON-RPC error mapping', () => {
       provider: 'NETXD',
     });
   });
+
+  // An HTTP 404 is about the endpoint (wrong origin or path, a proxy), never about a customer.
+  const notFoundAnswers: [string, { raw?: string; body?: unknown }][] = [
+    ['an HTML page', { raw: '<html><body>404 Not Found</body></html>' }],
+    ['an empty body', { raw: '' }],
+    ['a JSON-RPC "customer not found" error', { body: { error: { code: -32001, message: 'x' } } }],
+    ['a result', { body: { result: { ID: '100000000005001', Status: 'ACTIVE' } } }],
+  ];
+
+  it.each(notFoundAnswers)(
+    'HTTP 404 with %s on a read is PROVIDER_UNAVAILABLE, not null',
+    async (_what, body) => {
+      const logsBefore = gw.logs.length;
+      sandbox().inject({
+        match: isMethod(GET),
+        action: { kind: 'respond', response: { status: 404, ...body } },
+      });
+      const res = await gw.graphql(READ, { id: 'netxd:100000000005001' });
+      expect(res.body.data?.customer ?? null).toBeNull();
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'NETXD',
+      });
+      expect(gw.logs.slice(logsBefore)).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          msg: 'provider endpoint answered HTTP 404',
+          provider: 'netxd',
+          operation: GET,
+          status: 404,
+        }),
+      );
+    },
+  );
+
+  it.each(notFoundAnswers)(
+    'HTTP 404 with %s on a write is PROVIDER_UNAVAILABLE, not NOT_FOUND',
+    async (_what, body) => {
+      const id = activeCustomer();
+      sandbox().inject({
+        match: isMethod(UPDATE),
+        action: { kind: 'respond', response: { status: 404, ...body } },
+      });
+      const res = await gw.graphql(SET_STATUS, {
+        input: { customerId: `netxd:${id}`, status: 'BLOCKED' },
+      });
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'NETXD',
+      });
+      expect(sandbox().state.customers.get(id)?.status).toBe('ACTIVE');
+    },
+  );
 
   it('maps an HTTP 500 to PROVIDER_UNAVAILABLE', async () => {
     sandbox().inject({

@@ -10,7 +10,7 @@ import { parseWire } from '../../transport/wire.js';
 import type { CallContext, ProviderDeps } from '../contract.js';
 import type { EnkashSettings } from './config.js';
 import { enkashErrorRule, enkashOutcome } from './status.js';
-import { enkashEnvelope, enkashErrorEnvelope, enkashOAuthError, enkashToken } from './wire.js';
+import { enkashEnvelope, enkashOAuthError, enkashToken } from './wire.js';
 
 /** Token lifetime assumed when EnKash omits expires_in: the shortest it documents (5 minutes). */
 export const ENKASH_DEFAULT_TOKEN_LIFETIME_MS = 5 * 60_000;
@@ -29,8 +29,8 @@ export interface EnkashClient {
 
 /** An answer that refuses the access token itself, in a 200 envelope: treated like a 401. */
 function tokenRejected(response: HttpResponse): boolean {
-  const { errorResponse } = enkashErrorEnvelope.parse(response.body);
-  const rule = enkashErrorRule(errorResponse?.errorType);
+  const envelope = enkashEnvelope.safeParse(response.body);
+  const rule = enkashErrorRule(envelope.data?.errorResponse?.errorType);
   return rule?.kind === 'upstream' && rule.renewToken === true;
 }
 
@@ -73,7 +73,8 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
       },
     });
     const { statusCode } = response;
-    if (statusCode === 400 || statusCode === 401) {
+    // A 401 or 403 never gets here: the transport turns it into PROVIDER_AUTH_FAILED itself.
+    if (statusCode === 400) {
       // Only the OAuth error code is logged: descriptions may repeat the username.
       log.error('provider rejected our credentials', {
         provider: 'enkash',
@@ -115,26 +116,31 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
       const response = await http.send(request);
       const { statusCode } = response;
       const wire = { provider: 'enkash' as const, kind: request.kind, log: ctx.log };
+      // A 2xx that is not an envelope is OUTCOME_UNKNOWN on a write; any other status may carry
+      // no envelope at all (the transport leaves a body that is not JSON undefined).
       const envelope =
         statusCode >= 200 && statusCode < 300
           ? parseWire(enkashEnvelope, response, { ...wire, what: `${request.operation} response` })
-          : parseWire(enkashErrorEnvelope, response, { ...wire, what: 'error' });
+          : (enkashEnvelope.safeParse(response.body).data ?? null);
       const failure = enkashOutcome(statusCode, envelope);
       if (failure) {
         const fields = {
           provider: 'enkash',
           operation: request.operation,
           status: statusCode,
-          errorType: envelope.errorResponse?.errorType ?? null,
-          enkashRequestId: envelope.errorResponse?.requestId ?? null,
+          errorType: envelope?.errorResponse?.errorType ?? null,
+          enkashRequestId: envelope?.errorResponse?.requestId ?? null,
         };
-        if (failure instanceof UpstreamError) ctx.log.warn('enkash reported a failure', fields);
-        else ctx.log.info('enkash refused the request', fields);
+        if (!envelope) {
+          ctx.log.error('provider answered neither a success nor its error envelope', fields);
+        } else if (failure instanceof UpstreamError) {
+          ctx.log.warn('enkash reported a failure', fields);
+        } else ctx.log.info('enkash refused the request', fields);
         throw failure;
       }
       return parseWire(
         schema,
-        { statusCode, body: envelope.payload },
+        { statusCode, body: envelope?.payload },
         { ...wire, what: `${request.operation} payload` },
       );
     },

@@ -1,6 +1,6 @@
 /**
  * EnKash's outcome vocabulary in one place: the customer status an activation implies, the errorType
- * table, and the HTTP-status fallback for 4xx answers without a readable envelope.
+ * table, and the HTTP-status fallback for 4xx envelopes without a readable errorType.
  */
 import type { CustomerStatus, UserErrorCode } from '../../generated/graphql.js';
 import {
@@ -51,7 +51,10 @@ export function enkashErrorRule(errorType: string | null | undefined): EnkashErr
     : undefined;
 }
 
-/** 4xx answers without a readable errorType; any other status is PROVIDER_REJECTED. */
+/**
+ * 4xx answers in EnKash's envelope but without a readable errorType; any other status is
+ * PROVIDER_REJECTED. A 4xx that is not an envelope at all never reaches this table (enkashOutcome).
+ */
 export const ENKASH_HTTP_STATUS_TABLE: Readonly<Record<number, UserErrorCode>> = {
   400: 'INVALID_INPUT',
   404: 'NOT_FOUND',
@@ -85,19 +88,31 @@ export function enkashErrorFor(
 
 /**
  * Decides an answer by its envelope, not its HTTP status: null when it is a success, otherwise the
- * error to throw. An errorResponse wins; then a 4xx status; then a non-zero response_code.
+ * error to throw. `envelope` is null when the body is not EnKash's envelope: PROVIDER_UNAVAILABLE
+ * (the client never passes null for a 2xx; parseWire makes that OUTCOME_UNKNOWN on a write). An
+ * errorResponse wins; then a 4xx status (ENKASH_HTTP_STATUS_TABLE); then a non-zero response_code.
  */
 export function enkashOutcome(
   statusCode: number,
-  envelope: EnkashEnvelope,
+  envelope: EnkashEnvelope | null,
 ): UserFacingError | UpstreamError | null {
-  const error = envelope.errorResponse;
+  const error = envelope?.errorResponse;
   // Serialisers may send an errorResponse whose members are all null on success.
   if (error && (error.errorType || error.errorMessage)) {
     return enkashErrorFor(error.errorType, error.errorMessage);
   }
+  const accepted = statusCode >= 200 && statusCode < 300;
+  if (!envelope || (!accepted && (statusCode < 400 || statusCode >= 500))) {
+    // Not EnKash speaking (an HTML page from a proxy, a framework's 404 for a wrong path or
+    // origin, a redirect): its status says nothing about the customer, so it is no user error.
+    return new UpstreamError(
+      GatewayErrorCode.PROVIDER_UNAVAILABLE,
+      'enkash',
+      `enkash answered HTTP ${statusCode} without an EnKash error`,
+    );
+  }
   const message = envelope.response_message || null;
-  if (statusCode >= 400) {
+  if (!accepted) {
     return userError(
       ENKASH_HTTP_STATUS_TABLE[statusCode] ?? 'PROVIDER_REJECTED',
       message ?? `EnKash rejected the request (HTTP ${statusCode})`,

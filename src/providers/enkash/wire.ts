@@ -51,9 +51,6 @@ export const enkashEnvelope = z
   );
 export type EnkashEnvelope = z.infer<typeof enkashEnvelope>;
 
-/** A 4xx body: the envelope when it is one, otherwise nothing (the HTTP status then decides). */
-export const enkashErrorEnvelope = enkashEnvelope.catch({});
-
 /** The `BulkResponse«Void»` payload of `POST /api/v0/customer/bulk/update`. */
 export const enkashBulkResponse = z.object({
   total_count: count,

@@ -1,6 +1,6 @@
 /** Fusebill over HTTP: API-key auth, rate-limit headers and the mapping of Fusebill error bodies. */
 import type { z } from 'zod';
-import { userError } from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError } from '../../gateway/errors.js';
 import type { Logger } from '../../log.js';
 import { createHttpClient, retryAfterHeader, type HttpRequest } from '../../transport/http.js';
 import { parseWire } from '../../transport/wire.js';
@@ -30,7 +30,10 @@ function fusebillRetryAfter(
 }
 
 export interface FusebillClient {
-  /** Sends a request and parses a 2xx body with `schema`; Fusebill 4xx errors become user errors. */
+  /**
+   * Sends a request and parses a 2xx body with `schema`. A 4xx in Fusebill's error envelope becomes a
+   * user error; any other answer is PROVIDER_UNAVAILABLE.
+   */
   call<S extends z.ZodType>(request: HttpRequest, schema: S): Promise<z.infer<S>>;
 }
 
@@ -57,19 +60,33 @@ export function createFusebillClient(
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return parseWire(schema, response, { ...wire, what: request.operation });
       }
-      // An error body we cannot read still has a status worth mapping.
-      const body = fusebillError.safeParse(response.body);
-      const first = body.success ? body.data.Errors[0] : undefined;
-      const message = first?.Value ?? `Fusebill rejected the request (HTTP ${response.statusCode})`;
+      const { statusCode } = response;
+      const envelope = fusebillError.safeParse(response.body);
+      if (statusCode < 400 || !envelope.success) {
+        // Not Fusebill's error envelope: an HTML page from a proxy, a wrong origin, a redirect. Its
+        // status says nothing about the customer, so a 404 here must not read as "no such customer".
+        log.error('provider answered neither a success nor its error envelope', {
+          provider: 'fusebill',
+          operation: request.operation,
+          status: statusCode,
+        });
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          'fusebill',
+          `fusebill answered ${request.operation} with HTTP ${statusCode} and no Fusebill error body`,
+        );
+      }
+      const first = envelope.data.Errors.find((e) => e.Key || e.Value);
+      const message = first?.Value || `Fusebill rejected the request (HTTP ${statusCode})`;
       const extra = {
         provider: 'fusebill' as const,
-        providerCode: first?.Key ?? String(response.statusCode),
+        providerCode: first?.Key || String(statusCode),
       };
-      if (response.statusCode === 409 || SERVICE_STATUS_CONFLICT.test(message)) {
+      if (statusCode === 409 || SERVICE_STATUS_CONFLICT.test(message)) {
         throw userError('INVALID_STATE', message, extra);
       }
-      if (response.statusCode === 404) throw userError('NOT_FOUND', message, extra);
-      if (response.statusCode === 400) throw userError('INVALID_INPUT', message, extra);
+      if (statusCode === 404) throw userError('NOT_FOUND', message, extra);
+      if (statusCode === 400) throw userError('INVALID_INPUT', message, extra);
       throw userError('PROVIDER_REJECTED', message, extra);
     },
   };

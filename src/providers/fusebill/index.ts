@@ -1,5 +1,5 @@
 /** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
-import { UserFacingError } from '../../gateway/errors.js';
+import { UserFacingError, userError } from '../../gateway/errors.js';
 import { startFusebillSandbox } from '../../sandbox/fusebill.js';
 import {
   defineProvider,
@@ -117,7 +117,14 @@ export function createFusebillProvider(
     },
 
     // The gateway only calls this with a status from settableStatuses, so ON_HOLD here.
-    async updateCustomerStatus(id) {
+    async updateCustomerStatus(id, _status, notes) {
+      // CustomerHold takes no note: dropping one silently would lose what the caller wrote.
+      if (notes) {
+        throw userError('INVALID_INPUT', 'notes are not supported by FUSEBILL', {
+          provider: 'fusebill',
+          field: ['input', 'notes'],
+        });
+      }
       const wire = await client.call(
         {
           method: 'POST',

@@ -35,9 +35,15 @@ export const fusebillActivation = fusebillCustomer.extend({
   invoice: fusebillInvoice.nullish(),
 });
 
-/** Fusebill's error body: {ErrorId, HttpStatusCode, Errors: [{Key, Value}]}. */
+/**
+ * Fusebill's error envelope: {ErrorId?, HttpStatusCode?, Errors: [{Key, Value}, ...]}. Only a body of
+ * this shape with at least one readable error is Fusebill speaking: a 4xx without it (an HTML page
+ * from a proxy, another origin's JSON) says nothing about the customer (client.ts).
+ */
 export const fusebillError = z.object({
   ErrorId: z.number().nullish(),
   HttpStatusCode: z.number().nullish(),
-  Errors: z.array(z.object({ Key: z.string().nullish(), Value: z.string().nullish() })).default([]),
+  Errors: z
+    .array(z.object({ Key: z.string().nullish(), Value: z.string().nullish() }))
+    .refine((errors) => errors.some((e) => e.Key || e.Value), 'has no error with a Key or Value'),
 });

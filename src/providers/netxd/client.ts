@@ -8,7 +8,7 @@ import {
   type UserFacingError,
 } from '../../gateway/errors.js';
 import type { Logger } from '../../log.js';
-import { createHttpClient, type CallKind } from '../../transport/http.js';
+import { createHttpClient, type CallKind, type HttpClient } from '../../transport/http.js';
 import { createJsonRpcCaller, type JsonRpcError } from '../../transport/jsonrpc.js';
 import { parseWire } from '../../transport/wire.js';
 import type { ProviderDeps } from '../contract.js';
@@ -83,8 +83,30 @@ export function createNetxdClient(settings: NetxdSettings, deps: ProviderDeps): 
     maxConcurrency: deps.maxConcurrency,
     log,
   });
+  // NetXD answers every call on one endpoint and reports outcomes in the JSON-RPC error member. An
+  // HTTP 404 is about the endpoint (a wrong origin or path, a proxy's page), never about a customer,
+  // so whatever its body says it must not become "not found", which a read would show as null.
+  const endpoint: HttpClient = {
+    ...http,
+    async send(request) {
+      const response = await http.send(request);
+      if (response.statusCode === 404) {
+        log.error('provider endpoint answered HTTP 404', {
+          provider: 'netxd',
+          operation: request.operation,
+          status: 404,
+        });
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          'netxd',
+          `netxd answered ${request.operation} with HTTP 404`,
+        );
+      }
+      return response;
+    },
+  };
   const rpc = createJsonRpcCaller({
-    http,
+    http: endpoint,
     log,
     path: '/jsonrpc',
     api: (payloadText) => ({
@@ -98,7 +120,7 @@ export function createNetxdClient(settings: NetxdSettings, deps: ProviderDeps): 
     async call(method, payload, kind, schema) {
       const outcome = await rpc.call(method, payload, kind);
       if (!outcome.ok) throw netxdFailure(method, outcome.error, log);
-      // A `result` member means NetXD processed the call, whatever the HTTP status was.
+      // A `result` member means NetXD processed the call, whatever the HTTP status (404 aside).
       return parseWire(
         schema,
         { statusCode: 200, body: outcome.result },
