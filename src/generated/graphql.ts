@@ -418,7 +418,7 @@ export type SetCardActivationCodesPayload = {
 export type UpdateCustomerStatusInput = {
   /** Global customer id, for example `netxd:100000000025001`. */
   customerId: Scalars['ID']['input'];
-  /** Free-text reason kept by the provider where it supports notes (NetXD). */
+  /** Free-text reason kept by the provider where it supports notes (NetXD). Fusebill refuses non-empty notes with INVALID_INPUT. */
   notes?: InputMaybe<Scalars['String']['input']>;
   /** The status to move to. Not every provider can express every status: see `Query.providers`. */
   status: CustomerStatus;

@@ -136,6 +136,8 @@ export interface ProviderAdapter {
   validateActivationOptions?(options: ActivationOptions): UserErrorModel[];
   /** Statuses `updateCustomerStatus` can set; empty when the provider cannot change status. */
   readonly settableStatuses: readonly CustomerStatus[];
+  /** Statuses the provider refuses to activate from, so a dry-run preview can say so too. */
+  readonly activationBlockedFrom?: readonly CustomerStatus[];
   /** Reads customers by provider id, one slot per id, null when not found. Used by DataLoader. */
   readCustomers?(
     ids: readonly string[],

@@ -87,6 +87,13 @@ export const customerResolvers: Resolvers = {
               field: CUSTOMER_FIELD,
             });
           }
+          if (adapter.activationBlockedFrom?.includes(current.status)) {
+            throw userError(
+              'INVALID_STATE',
+              `Customer ${input.customerId} is ${current.status}: ${toGraphqlProvider(provider)} does not activate customers in that status`,
+              { provider, field: CUSTOMER_FIELD },
+            );
+          }
           customer = current;
         }
         return {

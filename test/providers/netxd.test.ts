@@ -392,14 +392,12 @@ describe('netxd activation preview (dry run)', () => {
     });
   });
 
-  // Known gap (docs/providers/netxd.md): the dry run knows only "already ACTIVE", not NetXD's
-  // transition rules. When the dry run learns them, this test must expect INVALID_STATE.
-  it('previews a BLACK_LISTED customer as activatable, though activation refuses it', async () => {
+  it('previews a BLACK_LISTED customer as not activatable, as activation refuses it', async () => {
     const input = { customerId: 'netxd:100000000005006' };
     const preview = await gw.graphql(PREVIEW, { input });
     expect(preview.body.data.customerActivationPreview).toMatchObject({
-      preview: { customer: { status: 'BLACKLISTED' }, resultingStatus: 'ACTIVE', native: false },
-      userErrors: [],
+      preview: null,
+      userErrors: [{ code: 'INVALID_STATE', provider: 'NETXD' }],
     });
     const activation = await gw.graphql(ACTIVATE, { input });
     expect(activation.body.data.activateCustomer.userErrors).toMatchObject([

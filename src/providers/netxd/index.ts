@@ -95,6 +95,8 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
     validateCustomerId: validateNetxdId,
     activationOptions: [],
     settableStatuses: NETXD_SETTABLE_STATUSES,
+    // BLACK_LISTED is "permanently banned": NetXD refuses any change away from it.
+    activationBlockedFrom: ['BLACKLISTED'],
 
     readCustomers: (ids) =>
       Promise.all(ids.map((id) => readCustomer(id).catch((error: unknown) => error as Error))),
