@@ -1,12 +1,4 @@
 /** Structured JSON logs, one line per event, with secrets redacted by key name. */
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-/**
- * The operation a piece of code runs for. The gateway enters it per GraphQL request, so every line
- * logged on the way (transport, adapters, status warnings) carries the request id without each
- * layer passing a logger along, and the transport can forward the id to providers.
- */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -61,7 +53,6 @@ export function createLogger(
       time: new Date().toISOString(),
       level,
       msg,
-      ...requestContext.getStore(),
       ...bindings,
       ...fields,
     };

@@ -13,7 +13,7 @@ import DataLoader from 'dataloader';
 import express, { type ErrorRequestHandler } from 'express';
 import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
 import type { GatewayConfig } from '../config/index.js';
-import { requestContext, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { CustomerModel, ProviderId } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
 import type { GatewayContext } from './context.js';
@@ -142,9 +142,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     express.json({ limit: options.BODY_LIMIT_BYTES }),
     graphqlUploadExpress({ maxFileSize: options.UPLOAD_MAX_FILE_BYTES, maxFiles: 1 }),
-    // Entered after the body parsers (their callbacks run outside it): everything the operation
-    // does from here on, provider calls included, runs with this request id.
-    (_req, res, next) => requestContext.run({ requestId: String(res.locals.requestId) }, next),
     expressMiddleware(server, {
       context: ({ res }) => {
         const requestId = String(res.locals.requestId);

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import got, { RequestError, type Headers, type Method } from 'got';
 import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
-import { requestContext, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
 import { createLimiter } from './limit.js';
 import { TokenWaitTimeout } from './token-cache.js';
@@ -41,6 +41,12 @@ export interface HttpClientOptions {
   tokenRejected?: (response: HttpResponse) => boolean;
 }
 
+/** The operation a call is made for: its log lines carry the request id, which is forwarded. */
+export interface RequestScope {
+  requestId: string;
+  log: Logger;
+}
+
 export interface HttpRequest {
   method: Method;
   /** Path under the origin, starting with '/'. */
@@ -57,6 +63,8 @@ export interface HttpRequest {
   anonymous?: boolean;
   /** A short label for logs, e.g. "activate"; never includes ids or secrets. */
   operation: string;
+  /** The GraphQL operation this call serves; absent for shared work such as token fetches. */
+  scope?: RequestScope;
 }
 
 export interface HttpResponse {
@@ -88,7 +96,8 @@ export function retryAfterHeader(headers: Headers): number | undefined {
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { provider, log } = options;
+  const { provider } = options;
+  const logFor = (request: HttpRequest) => request.scope?.log ?? options.log;
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxConcurrency,
@@ -124,14 +133,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw outOfTime(request);
     const started = Date.now();
-    const requestId = requestContext.getStore()?.requestId;
+    const log = logFor(request);
+    const requestId = request.scope?.requestId;
     try {
       const response = await instance(request.path.replace(/^\//, ''), {
         method: request.method,
-        searchParams: request.searchParams,
-        json: request.json,
-        form: request.form,
-        body: request.body,
+        // Only the keys in use: got validates every option it is given, undefined ones included.
+        ...(request.searchParams && { searchParams: request.searchParams }),
+        ...(request.json !== undefined && { json: request.json }),
+        ...(request.form && { form: request.form }),
+        ...(request.body !== undefined && { body: request.body }),
         headers: {
           ...request.headers,
           ...(requestId ? { 'x-request-id': requestId } : {}),
@@ -161,7 +172,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     } catch (error) {
       const reset = error instanceof UpstreamError && RESET.has(requestErrorCode(error.cause));
       if (request.kind !== 'read' || !reset || deadline - Date.now() <= 0) throw error;
-      log.debug('retrying a read after a connection reset', {
+      logFor(request).debug('retrying a read after a connection reset', {
         provider,
         operation: request.operation,
       });
@@ -182,7 +193,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       body:
         response.statusCode >= 500
           ? undefined
-          : parseBody(response.body, response.statusCode, request, provider, log),
+          : parseBody(response.body, response.statusCode, request, provider, logFor(request)),
     };
     const rejected = parsed.statusCode === 401 || (options.tokenRejected?.(parsed) ?? false);
     return { response: parsed, rejected };
@@ -190,6 +201,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const deadline = request.deadline ?? Date.now() + options.timeoutMs;
+    const log = logFor(request);
     // Token requests skip the limit: the calls waiting for that token hold every slot.
     const release = request.anonymous ? () => undefined : await limiter.acquire(deadline);
     if (!release) throw outOfTime(request);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
 import type { Logger } from '../log.js';
-import type { CallKind, HttpClient } from './http.js';
+import type { CallKind, HttpClient, RequestScope } from './http.js';
 import { parseWire } from './wire.js';
 
 export interface JsonRpcError {
@@ -44,13 +44,19 @@ const envelope = z.union([
 
 export interface JsonRpcCaller {
   /** Calls `method`; a JSON-RPC `error` member comes back as `{ ok: false }` for the adapter to map. */
-  call(method: string, payload: unknown, kind: CallKind): Promise<JsonRpcOutcome>;
+  call(
+    method: string,
+    payload: unknown,
+    kind: CallKind,
+    scope?: RequestScope,
+  ): Promise<JsonRpcOutcome>;
 }
 
 export function createJsonRpcCaller(options: JsonRpcCallerOptions): JsonRpcCaller {
   const { http } = options;
   return {
-    async call(method, payload, kind) {
+    async call(method, payload, kind, scope) {
+      const log = scope?.log ?? options.log;
       const id = randomUUID();
       const payloadText = JSON.stringify(payload);
       const api = JSON.stringify(options.api(payloadText));
@@ -62,15 +68,16 @@ export function createJsonRpcCaller(options: JsonRpcCallerOptions): JsonRpcCalle
         body,
         headers: { 'content-type': 'application/json' },
         operation: method,
+        ...(scope && { scope }),
       });
       const message = parseWire(envelope, response, {
         provider: http.provider,
         kind,
         what: `${method} response`,
-        log: options.log,
+        log,
       });
       if (message.id != null && String(message.id) !== id) {
-        options.log.error('JSON-RPC answer carries another request id', {
+        log.error('JSON-RPC answer carries another request id', {
           provider: http.provider,
           method,
         });

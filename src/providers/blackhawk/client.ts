@@ -6,7 +6,7 @@ import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
 import { createHttpClient, type HttpResponse } from '../../transport/http.js';
 import { createTokenCache, jwtExpiry, type IssuedToken } from '../../transport/token-cache.js';
 import { parseWire } from '../../transport/wire.js';
-import type { CardCodeRecord, ProviderDeps } from '../contract.js';
+import type { CallContext, CardCodeRecord, ProviderDeps } from '../contract.js';
 import type { BlackhawkSettings } from './config.js';
 import { scrubSecrets } from './redact.js';
 import {
@@ -50,7 +50,7 @@ export type BatchAnswer =
 
 export interface BlackhawkClient {
   /** Sends one batch of at most MAX_CODES_PER_REQUEST records in one request. */
-  setActivationCodes(batch: readonly CardCodeRecord[]): Promise<BatchAnswer>;
+  setActivationCodes(batch: readonly CardCodeRecord[], ctx: CallContext): Promise<BatchAnswer>;
 }
 
 function providerDetail(message: string | null | undefined, batch: readonly CardCodeRecord[]) {
@@ -149,20 +149,21 @@ export function createBlackhawkClient(
   });
 
   return {
-    async setActivationCodes(batch) {
+    async setActivationCodes(batch, ctx) {
       const response = await http.send({
         method: 'POST',
         path: SET_CODES_PATH,
         kind: 'write',
         operation: 'set activation codes',
         json: toWireRecords(batch),
+        scope: ctx,
       });
       if (response.statusCode >= 200 && response.statusCode < 300) {
         const body = parseWire(blackhawkResult, response, {
           provider: 'blackhawk',
           kind: 'write',
           what: 'set activation codes',
-          log,
+          log: ctx.log,
         });
         return body.success ? { accepted: true } : rejected(response, body, batch);
       }

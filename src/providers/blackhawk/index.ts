@@ -1,10 +1,10 @@
 /** Blackhawk CAVS (Card Activation Service): sets card activation codes. It has no customers. */
 import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
 import type { CardBatchFailureCode } from '../../generated/graphql.js';
-import type { Logger } from '../../log.js';
 import { startBlackhawkSandbox } from '../../sandbox/blackhawk.js';
 import {
   defineProvider,
+  type CallContext,
   type CardCodeRecord,
   type ProviderAdapter,
   type ProviderDeps,
@@ -26,12 +26,13 @@ export function createBlackhawkProvider(
   const sendBatch = async (
     batch: readonly CardCodeRecord[],
     index: number,
-    log: Logger,
+    ctx: CallContext,
   ): Promise<Exclude<BatchOutcome, { kind: 'not-sent' }>> => {
+    const { log } = ctx;
     const size = batch.length;
     let answer: BatchAnswer;
     try {
-      answer = await client.setActivationCodes(batch);
+      answer = await client.setActivationCodes(batch, ctx);
     } catch (error) {
       // PROVIDER_DISABLED comes from the registry, never from a request: not a batch outcome.
       if (!(error instanceof UpstreamError) || error.code === GatewayErrorCode.PROVIDER_DISABLED) {
@@ -92,7 +93,7 @@ export function createBlackhawkProvider(
       const validatedMs = performance.now() - started;
       const batches = chunk(unique, MAX_CODES_PER_REQUEST);
       const outcomes = await sendBatches(batches, deps.batchConcurrency, (batch, index) =>
-        sendBatch(batch, index, ctx.log),
+        sendBatch(batch, index, ctx),
       );
       const result = summarizeBatches(batches, outcomes);
       ctx.log.info('activation codes sent', {

@@ -113,7 +113,7 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
 
   return {
     async call(request, schema, ctx) {
-      const response = await http.send(request);
+      const response = await http.send({ ...request, scope: ctx });
       const { statusCode } = response;
       const wire = { provider: 'enkash' as const, kind: request.kind, log: ctx.log };
       // A 2xx that is not an envelope is OUTCOME_UNKNOWN on a write; any other status may carry

@@ -56,6 +56,7 @@ export function createFusebillClient(
   return {
     async call(request, schema) {
       const response = await http.send(request);
+      const log = request.scope?.log ?? deps.log;
       const wire = { provider: 'fusebill' as const, kind: request.kind, log };
       if (response.statusCode >= 200 && response.statusCode < 300) {
         return parseWire(schema, response, { ...wire, what: request.operation });

@@ -4,6 +4,7 @@ import { startFusebillSandbox } from '../../sandbox/fusebill.js';
 import {
   defineProvider,
   type ActivationRequest,
+  type CallContext,
   type CustomerModel,
   type InvoiceModel,
   type ProviderAdapter,
@@ -48,27 +49,36 @@ export function createFusebillProvider(
   deps: ProviderDeps,
 ): ProviderAdapter {
   const client = createFusebillClient(settings, deps);
-  const toCustomer = (wire: { id: string; status?: string | null }): CustomerModel => ({
+  const toCustomer = (
+    wire: { id: string; status?: string | null },
+    ctx: CallContext,
+  ): CustomerModel => ({
     kind: 'customer',
     provider: 'fusebill',
     providerCustomerId: wire.id,
-    ...normalizeStatus('fusebill', wire.status, fusebillStatus, deps.log),
+    ...normalizeStatus('fusebill', wire.status, fusebillStatus, ctx.log),
   });
 
-  const readCustomer = async (id: string): Promise<CustomerModel | null> => {
+  const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel | null> => {
     try {
       const wire = await client.call(
-        { method: 'GET', path: `/v1/customers/${id}`, kind: 'read', operation: 'read customer' },
+        {
+          method: 'GET',
+          path: `/v1/customers/${id}`,
+          kind: 'read',
+          operation: 'read customer',
+          scope: ctx,
+        },
         fusebillCustomer,
       );
-      return toCustomer(wire);
+      return toCustomer(wire, ctx);
     } catch (error) {
       if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
       throw error;
     }
   };
 
-  const activation = async (request: ActivationRequest, preview: boolean) => {
+  const activation = async (request: ActivationRequest, preview: boolean, ctx: CallContext) => {
     const { options } = request;
     const searchParams: Record<string, string> = { view: 'Sideeffects' };
     if (preview) searchParams.preview = 'true';
@@ -81,6 +91,7 @@ export function createFusebillProvider(
         path: '/v1/customerActivation',
         kind: preview ? 'read' : 'write',
         operation: preview ? 'activation preview' : 'activate customer',
+        scope: ctx,
         searchParams,
         json: {
           customerId: Number(request.providerCustomerId),
@@ -92,7 +103,7 @@ export function createFusebillProvider(
       fusebillActivation,
     );
     const invoices = [...(wire.invoices ?? []), ...(wire.invoice ? [wire.invoice] : [])];
-    return { customer: toCustomer(wire), invoices: invoices.map(toInvoice) };
+    return { customer: toCustomer(wire, ctx), invoices: invoices.map(toInvoice) };
   };
 
   return {
@@ -106,18 +117,18 @@ export function createFusebillProvider(
     ],
     settableStatuses: FUSEBILL_SETTABLE_STATUSES,
 
-    readCustomers: (ids) =>
-      Promise.all(ids.map((id) => readCustomer(id).catch((error: unknown) => error as Error))),
+    readCustomers: (ids, ctx) =>
+      Promise.all(ids.map((id) => readCustomer(id, ctx).catch((error: unknown) => error as Error))),
 
-    activateCustomer: (request) => activation(request, false),
+    activateCustomer: (request, ctx) => activation(request, false, ctx),
 
-    async previewActivation(request) {
-      const result = await activation(request, true);
+    async previewActivation(request, ctx) {
+      const result = await activation(request, true, ctx);
       return { ...result, resultingStatus: 'ACTIVE' };
     },
 
     // The gateway only calls this with a status from settableStatuses, so ON_HOLD here.
-    async updateCustomerStatus(id, _status, notes) {
+    async updateCustomerStatus(id, _status, notes, ctx) {
       // CustomerHold takes no note: dropping one silently would lose what the caller wrote.
       if (notes) {
         throw userError('INVALID_INPUT', 'notes are not supported by FUSEBILL', {
@@ -131,10 +142,11 @@ export function createFusebillProvider(
           path: `/v1/CustomerHold/${id}`,
           kind: 'write',
           operation: 'hold customer',
+          scope: ctx,
         },
         fusebillCustomer,
       );
-      return toCustomer(wire);
+      return toCustomer(wire, ctx);
     },
   };
 }

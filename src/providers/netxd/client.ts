@@ -11,7 +11,7 @@ import type { Logger } from '../../log.js';
 import { createHttpClient, type CallKind, type HttpClient } from '../../transport/http.js';
 import { createJsonRpcCaller, type JsonRpcError } from '../../transport/jsonrpc.js';
 import { parseWire } from '../../transport/wire.js';
-import type { ProviderDeps } from '../contract.js';
+import type { CallContext, ProviderDeps } from '../contract.js';
 import { parseNetxdPrivateKey, type NetxdSettings } from './config.js';
 import { netxdErrorMapping, type NetxdMethod } from './wire.js';
 
@@ -32,6 +32,7 @@ export interface NetxdClient {
     payload: Record<string, unknown>,
     kind: CallKind,
     schema: S,
+    ctx: CallContext,
   ): Promise<z.infer<S>>;
 }
 
@@ -117,14 +118,14 @@ export function createNetxdClient(settings: NetxdSettings, deps: ProviderDeps): 
   });
 
   return {
-    async call(method, payload, kind, schema) {
-      const outcome = await rpc.call(method, payload, kind);
-      if (!outcome.ok) throw netxdFailure(method, outcome.error, log);
+    async call(method, payload, kind, schema, ctx) {
+      const outcome = await rpc.call(method, payload, kind, ctx);
+      if (!outcome.ok) throw netxdFailure(method, outcome.error, ctx.log);
       // A `result` member means NetXD processed the call, whatever the HTTP status (404 aside).
       return parseWire(
         schema,
         { statusCode: 200, body: outcome.result },
-        { provider: 'netxd', kind, what: `${method} result`, log },
+        { provider: 'netxd', kind, what: `${method} result`, log: ctx.log },
       );
     },
   };

@@ -9,6 +9,7 @@ import { startNetxdSandbox } from '../../sandbox/netxd.js';
 import type { CallKind } from '../../transport/http.js';
 import {
   defineProvider,
+  type CallContext,
   type CustomerModel,
   type ProviderAdapter,
   type ProviderDeps,
@@ -38,12 +39,16 @@ function validateNetxdId(id: string) {
 }
 
 export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps): ProviderAdapter {
-  const { log } = deps;
   const client = createNetxdClient(settings, deps);
 
-  const toCustomer = (id: string, wire: NetxdCustomer, kind: CallKind): CustomerModel => {
+  const toCustomer = (
+    id: string,
+    wire: NetxdCustomer,
+    kind: CallKind,
+    ctx: CallContext,
+  ): CustomerModel => {
     if (wire.id !== id) {
-      log.error('provider answered for another customer', {
+      ctx.log.error('provider answered for another customer', {
         provider: 'netxd',
         kind,
         requested: id,
@@ -63,11 +68,11 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
       kind: 'customer',
       provider: 'netxd',
       providerCustomerId: id,
-      ...normalizeStatus('netxd', wire.status, netxdStatus, log),
+      ...normalizeStatus('netxd', wire.status, netxdStatus, ctx.log),
     };
   };
 
-  const readCustomer = async (id: string): Promise<CustomerModel | null> => {
+  const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel | null> => {
     try {
       // GetCustomer's not-found answer is undocumented: a null result is read as not found too.
       const wire = await client.call(
@@ -75,19 +80,25 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
         { customerID: id },
         'read',
         netxdCustomer.nullable(),
+        ctx,
       );
-      return wire ? toCustomer(id, wire, 'read') : null;
+      return wire ? toCustomer(id, wire, 'read', ctx) : null;
     } catch (error) {
       if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
       throw error;
     }
   };
 
-  const setStatus = async (id: string, status: NetxdStatus, notes: string | null) => {
+  const setStatus = async (
+    id: string,
+    status: NetxdStatus,
+    notes: string | null,
+    ctx: CallContext,
+  ) => {
     // The doc's table names the field Status, its example sends status: we follow the example.
     const payload = { ID: id, status, ...(notes !== null ? { notes } : {}) };
-    const wire = await client.call(UPDATE_CUSTOMER_STATUS, payload, 'write', netxdCustomer);
-    return toCustomer(id, wire, 'write');
+    const wire = await client.call(UPDATE_CUSTOMER_STATUS, payload, 'write', netxdCustomer, ctx);
+    return toCustomer(id, wire, 'write', ctx);
   };
 
   return {
@@ -98,17 +109,17 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
     // BLACK_LISTED is "permanently banned": NetXD refuses any change away from it.
     activationBlockedFrom: ['BLACKLISTED'],
 
-    readCustomers: (ids) =>
-      Promise.all(ids.map((id) => readCustomer(id).catch((error: unknown) => error as Error))),
+    readCustomers: (ids, ctx) =>
+      Promise.all(ids.map((id) => readCustomer(id, ctx).catch((error: unknown) => error as Error))),
 
-    async activateCustomer(request) {
+    async activateCustomer(request, ctx) {
       return {
-        customer: await setStatus(request.providerCustomerId, 'ACTIVE', null),
+        customer: await setStatus(request.providerCustomerId, 'ACTIVE', null, ctx),
         invoices: [],
       };
     },
 
-    async updateCustomerStatus(id, status, notes) {
+    async updateCustomerStatus(id, status, notes, ctx) {
       const target = netxdStatusFor(status);
       if (!target) {
         throw userError('UNSUPPORTED_BY_PROVIDER', `NETXD cannot set status ${status}`, {
@@ -116,7 +127,7 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
           field: ['input', 'status'],
         });
       }
-      return setStatus(id, target, notes);
+      return setStatus(id, target, notes, ctx);
     },
   };
 }
