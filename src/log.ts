@@ -20,18 +20,7 @@ export interface LoggerOptions {
 // Any field whose name matches is replaced, however deep it sits.
 const SECRET_KEY =
   /pass(word)?|secret|token|authorization|activation_?code|private_?key|credential|signature|api_?key|cookie/i;
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (depth > 6) return '[truncated]'; // never fail open: a deep secret is dropped, not printed
-  if (value instanceof Error) return serializeError(value);
-  if (Array.isArray(value)) return value.slice(0, 20).map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
-}
+const MAX_ARRAY_ITEMS = 20;
 
 function serializeError(error: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: error.name, message: error.message };
@@ -41,28 +30,67 @@ function serializeError(error: Error): Record<string, unknown> {
   return out;
 }
 
+// One pass inside JSON.stringify: no copy of the record is built before it is written.
+function replacer(key: string, value: unknown): unknown {
+  if (key !== '' && SECRET_KEY.test(key)) return '[redacted]';
+  if (value instanceof Error) return serializeError(value);
+  if (Array.isArray(value) && value.length > MAX_ARRAY_ITEMS)
+    return value.slice(0, MAX_ARRAY_ITEMS);
+  return value;
+}
+
+/** The JSON text of a log record, secrets redacted at any depth. */
+export function serializeRecord(record: unknown): string {
+  try {
+    return JSON.stringify(record, replacer);
+  } catch {
+    return JSON.stringify({ msg: 'log record could not be serialized' });
+  }
+}
+
+/** A copy of `value` as it would be logged (secrets redacted); for tests and diagnostics. */
+export function redact(value: unknown): unknown {
+  return JSON.parse(serializeRecord(value)) as unknown;
+}
+
+const stdout = (line: string) => process.stdout.write(line + '\n');
+
+class JsonLogger implements Logger {
+  private readonly min: number;
+
+  constructor(
+    private readonly options: LoggerOptions,
+    private readonly bindings: Record<string, unknown>,
+  ) {
+    this.min = LEVELS[options.level ?? 'info'];
+  }
+
+  private emit(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
+    if (LEVELS[level] < this.min) return;
+    const record = { time: new Date().toISOString(), level, msg, ...this.bindings, ...fields };
+    (this.options.write ?? stdout)(serializeRecord(record));
+  }
+
+  debug(msg: string, fields?: Record<string, unknown>) {
+    this.emit('debug', msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>) {
+    this.emit('info', msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>) {
+    this.emit('warn', msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>) {
+    this.emit('error', msg, fields);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return new JsonLogger(this.options, { ...this.bindings, ...bindings });
+  }
+}
+
 export function createLogger(
   options: LoggerOptions = {},
   bindings: Record<string, unknown> = {},
 ): Logger {
-  const min = LEVELS[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < min) return;
-    const record = {
-      time: new Date().toISOString(),
-      level,
-      msg,
-      ...bindings,
-      ...fields,
-    };
-    write(JSON.stringify(redact(record)));
-  };
-  return {
-    debug: (msg, fields) => emit('debug', msg, fields),
-    info: (msg, fields) => emit('info', msg, fields),
-    warn: (msg, fields) => emit('warn', msg, fields),
-    error: (msg, fields) => emit('error', msg, fields),
-    child: (more) => createLogger(options, { ...bindings, ...more }),
-  };
+  return new JsonLogger(options, bindings);
 }

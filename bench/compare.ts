@@ -1,0 +1,68 @@
+/**
+ * Before and after, side by side in one run: the gateway from a git revision against the gateway
+ * of the working tree, same sandboxes process, load runs alternating A B A B (medians reported).
+ * Usage: node --import tsx bench/compare.ts <rev> [connections=1,16] [rounds=4] [seconds=3]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gatewayEnv, type SandboxesInfo } from './lib/env.js';
+import { runNode, startNode } from './lib/proc.js';
+import { median, round } from './lib/stats.js';
+
+const [rev = 'HEAD', conns = '1,16', roundsArg = '4', secondsArg = '3'] = process.argv.slice(2);
+const root = resolve('.');
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-before-'));
+execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { stdio: 'ignore' });
+if (!existsSync(join(dir, 'node_modules')))
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+
+const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', ['0']);
+const before = await startNode<{ url: string }>(
+  join(dir, 'src/main.ts'),
+  [],
+  gatewayEnv(sandboxes.info),
+);
+const after = await startNode<{ url: string }>('src/main.ts', [], gatewayEnv(sandboxes.info));
+const body = JSON.stringify({
+  query: 'query ($id: ID!) { customer(id: $id) { id status } }',
+  variables: { id: 'fusebill:12000750' },
+});
+const load = (url: string, connections: number) =>
+  runNode<{ rps: number; p50: number }>('bench/load.ts', [
+    JSON.stringify({
+      url,
+      connections,
+      durationS: Number(secondsArg),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }),
+  ]);
+try {
+  for (const connections of conns.split(',').map(Number)) {
+    await load(before.info.url, connections);
+    await load(after.info.url, connections);
+    const a: { rps: number; p50: number }[] = [];
+    const b: { rps: number; p50: number }[] = [];
+    for (let i = 0; i < Number(roundsArg); i++) {
+      a.push(await load(before.info.url, connections));
+      b.push(await load(after.info.url, connections));
+    }
+    const ra = median(a.map((r) => r.rps));
+    const rb = median(b.map((r) => r.rps));
+    console.log(
+      JSON.stringify({
+        connections,
+        before: { rev, rps: round(ra, 0), p50: round(median(a.map((r) => r.p50)), 3) },
+        after: { rps: round(rb, 0), p50: round(median(b.map((r) => r.p50)), 3) },
+        afterVsBefore: round(rb / ra, 3),
+      }),
+    );
+  }
+} finally {
+  await Promise.all([before.stop(), after.stop(), sandboxes.stop()]);
+  execFileSync('git', ['worktree', 'remove', '--force', dir], { stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
