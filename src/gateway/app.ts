@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import DataLoader from 'dataloader';
@@ -123,7 +124,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
     formatError: createFormatError(log, !production),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLog()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No field sets cache hints and no response is HTTP-cached: computing a policy per field is waste.
+      ApolloServerPluginCacheControlDisabled(),
+      operationLog(),
+    ],
   });
   await server.start();
 
@@ -138,6 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       res.locals.requestId = requestId;
       res.setHeader('x-request-id', requestId);
+      // Customer and card state changes under the caller: no shared cache may keep an answer.
+      res.setHeader('cache-control', 'no-store');
       next();
     },
     express.json({ limit: options.BODY_LIMIT_BYTES }),

@@ -19,6 +19,7 @@ describe('HTTP surface', () => {
       'x-request-id': 'req-abc.123',
     });
     expect(res.headers.get('x-request-id')).toBe('req-abc.123');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const line = gw.logs.find(
       (l) => l.msg === 'graphql operation' && l.requestId === 'req-abc.123',
     );
