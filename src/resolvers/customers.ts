@@ -1,6 +1,7 @@
 /** Customer reads, activation (and its preview), status changes and bulk updates. */
 import type { Readable } from 'node:stream';
 import type { Resolvers } from '../generated/graphql.js';
+import type { GatewayContext } from '../gateway/context.js';
 import { UserFacingError, userError } from '../gateway/errors.js';
 import { customerGlobalId } from '../gateway/ids.js';
 import type { ActivationOptions, BulkFile, CustomerModel } from '../providers/contract.js';
@@ -32,6 +33,14 @@ function activationOptions(input: ActivationOptions): ActivationOptions {
   };
 }
 
+/** The customer, its adapter and the options of an activation, all checked before any call. */
+function activationTarget(ctx: GatewayContext, input: ActivationOptions & { customerId: string }) {
+  const target = customerTarget(ctx, input.customerId, CUSTOMER_FIELD);
+  const options = activationOptions(input);
+  validateActivationOptions(target.adapter, options);
+  return { ...target, options };
+}
+
 async function readUpload(file: Readable, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -52,13 +61,7 @@ export const customerResolvers: Resolvers = {
 
     customerActivationPreview: (_parent, { input }, ctx) =>
       withUserErrors({ preview: null }, async () => {
-        const { provider, providerCustomerId, adapter } = customerTarget(
-          ctx,
-          input.customerId,
-          CUSTOMER_FIELD,
-        );
-        const options = activationOptions(input);
-        validateActivationOptions(adapter, options);
+        const { provider, providerCustomerId, adapter, options } = activationTarget(ctx, input);
         const request = { providerCustomerId, options };
         if (adapter.previewActivation) {
           const preview = await adapter.previewActivation(request, ctx.call);
@@ -105,13 +108,7 @@ export const customerResolvers: Resolvers = {
   Mutation: {
     activateCustomer: (_parent, { input }, ctx) =>
       withUserErrors({ customer: null, invoices: [] }, async () => {
-        const { provider, providerCustomerId, adapter } = customerTarget(
-          ctx,
-          input.customerId,
-          CUSTOMER_FIELD,
-        );
-        const options = activationOptions(input);
-        validateActivationOptions(adapter, options);
+        const { provider, providerCustomerId, adapter, options } = activationTarget(ctx, input);
         if (!adapter.activateCustomer)
           throw unsupported(provider, 'customer activation', CUSTOMER_FIELD);
         const result = await adapter.activateCustomer({ providerCustomerId, options }, ctx.call);
