@@ -118,6 +118,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const server = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
+    // Apollo's own messages (start-up, drain, plugin warnings) as JSON lines like everything else.
+    logger: {
+      debug: (message: unknown) => log.debug(String(message), { source: 'apollo' }),
+      info: (message: unknown) => log.info(String(message), { source: 'apollo' }),
+      warn: (message: unknown) => log.warn(String(message), { source: 'apollo' }),
+      error: (message: unknown) => log.error(String(message), { source: 'apollo' }),
+    },
     csrfPrevention: true,
     introspection: !production,
     // main.ts owns SIGTERM/SIGINT: it stops the gateway, then the sandboxes, then exits.

@@ -1,5 +1,6 @@
 /** The published schema, read the way a client reads it: introspection over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_IDS } from '../../src/providers/ids.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const INTROSPECT = `{ __schema { types {
@@ -74,6 +75,8 @@ describe('schema', () => {
       'UNKNOWN',
     ]);
     expect(values('Provider')).toEqual(['ENKASH', 'NETXD', 'FUSEBILL', 'BLACKHAWK']);
+    // The schema enum and the code's list of providers are one list in two places: keep them equal.
+    expect(values('Provider')).toEqual(PROVIDER_IDS.map((id) => id.toUpperCase()));
     expect(values('UserErrorCode')).toEqual([
       'INVALID_INPUT',
       'NOT_FOUND',

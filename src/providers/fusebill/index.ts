@@ -1,5 +1,5 @@
 /** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
-import { UserFacingError, userError } from '../../gateway/errors.js';
+import { userError } from '../../gateway/errors.js';
 import { startFusebillSandbox } from '../../sandbox/fusebill.js';
 import {
   defineProvider,
@@ -10,6 +10,7 @@ import {
   type ProviderAdapter,
   type ProviderDeps,
 } from '../contract.js';
+import { readEach } from '../reads.js';
 import { normalizeStatus } from '../status.js';
 import { createFusebillClient } from './client.js';
 import { fusebillEnv, fusebillLiveSettings, type FusebillSettings } from './config.js';
@@ -59,23 +60,18 @@ export function createFusebillProvider(
     ...normalizeStatus('fusebill', wire.status, fusebillStatus, ctx.log),
   });
 
-  const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel | null> => {
-    try {
-      const wire = await client.call(
-        {
-          method: 'GET',
-          path: `/v1/customers/${id}`,
-          kind: 'read',
-          operation: 'read customer',
-          scope: ctx,
-        },
-        fusebillCustomer,
-      );
-      return toCustomer(wire, ctx);
-    } catch (error) {
-      if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
-      throw error;
-    }
+  const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel> => {
+    const wire = await client.call(
+      {
+        method: 'GET',
+        path: `/v1/customers/${id}`,
+        kind: 'read',
+        operation: 'read customer',
+        scope: ctx,
+      },
+      fusebillCustomer,
+    );
+    return toCustomer(wire, ctx);
   };
 
   const activation = async (request: ActivationRequest, preview: boolean, ctx: CallContext) => {
@@ -117,8 +113,7 @@ export function createFusebillProvider(
     ],
     settableStatuses: FUSEBILL_SETTABLE_STATUSES,
 
-    readCustomers: (ids, ctx) =>
-      Promise.all(ids.map((id) => readCustomer(id, ctx).catch((error: unknown) => error as Error))),
+    readCustomers: (ids, ctx) => readEach(ids, (id) => readCustomer(id, ctx)),
 
     activateCustomer: (request, ctx) => activation(request, false, ctx),
 

@@ -1,10 +1,5 @@
 /** NetXD: read customers, set their status (activation included) over signed JSON-RPC. */
-import {
-  GatewayErrorCode,
-  UpstreamError,
-  UserFacingError,
-  userError,
-} from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError } from '../../gateway/errors.js';
 import { startNetxdSandbox } from '../../sandbox/netxd.js';
 import type { CallKind } from '../../transport/http.js';
 import {
@@ -14,6 +9,7 @@ import {
   type ProviderAdapter,
   type ProviderDeps,
 } from '../contract.js';
+import { readEach } from '../reads.js';
 import { normalizeStatus } from '../status.js';
 import { createNetxdClient } from './client.js';
 import { netxdEnv, netxdLiveSettings, type NetxdSettings } from './config.js';
@@ -73,20 +69,15 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
   };
 
   const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel | null> => {
-    try {
-      // GetCustomer's not-found answer is undocumented: a null result is read as not found too.
-      const wire = await client.call(
-        GET_CUSTOMER,
-        { customerID: id },
-        'read',
-        netxdCustomer.nullable(),
-        ctx,
-      );
-      return wire ? toCustomer(id, wire, 'read', ctx) : null;
-    } catch (error) {
-      if (error instanceof UserFacingError && error.errors[0]?.code === 'NOT_FOUND') return null;
-      throw error;
-    }
+    // GetCustomer's not-found answer is undocumented: a null result is read as not found too.
+    const wire = await client.call(
+      GET_CUSTOMER,
+      { customerID: id },
+      'read',
+      netxdCustomer.nullable(),
+      ctx,
+    );
+    return wire ? toCustomer(id, wire, 'read', ctx) : null;
   };
 
   const setStatus = async (
@@ -109,8 +100,7 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
     // BLACK_LISTED is "permanently banned": NetXD refuses any change away from it.
     activationBlockedFrom: ['BLACKLISTED'],
 
-    readCustomers: (ids, ctx) =>
-      Promise.all(ids.map((id) => readCustomer(id, ctx).catch((error: unknown) => error as Error))),
+    readCustomers: (ids, ctx) => readEach(ids, (id) => readCustomer(id, ctx)),
 
     async activateCustomer(request, ctx) {
       return {
