@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 10 minutes) or `npm run bench -- --quick` (under two minutes).
+ * `npm run bench` (about 6 minutes) or `npm run bench -- --quick` (under two minutes).
  * Starts what each scenario needs in separate processes, prints a table per scenario and writes
  * bench/results/latest.json. Every figure is a median of several runs; comparisons are made
  * inside one run, round-robin. Nothing here asserts timings: targets are reported, met or missed.

@@ -2,11 +2,12 @@
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Level methods are plain functions: safe to pass on their own (`const { warn } = log`). */
 export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
+  debug: (msg: string, fields?: Record<string, unknown>) => void;
+  info: (msg: string, fields?: Record<string, unknown>) => void;
+  warn: (msg: string, fields?: Record<string, unknown>) => void;
+  error: (msg: string, fields?: Record<string, unknown>) => void;
   /** A logger that adds these fields to every line. */
   child(bindings: Record<string, unknown>): Logger;
 }
@@ -30,22 +31,28 @@ function serializeError(error: Error): Record<string, unknown> {
   return out;
 }
 
-// One pass inside JSON.stringify: no copy of the record is built before it is written.
-function replacer(key: string, value: unknown): unknown {
-  if (key !== '' && SECRET_KEY.test(key)) return '[redacted]';
-  if (value instanceof Error) return serializeError(value);
-  if (Array.isArray(value) && value.length > MAX_ARRAY_ITEMS)
-    return value.slice(0, MAX_ARRAY_ITEMS);
-  return value;
+// One pass inside JSON.stringify: no copy of the record is built before it is written. A
+// repeated object (a cycle, or the same object twice) is written once.
+function replacerFor(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (key, value) => {
+    if (key !== '' && SECRET_KEY.test(key)) return '[redacted]';
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof Error) return serializeError(value);
+    if (value !== null && typeof value === 'object') {
+      if (seen.has(value)) return '[circular]';
+      seen.add(value);
+      if (Array.isArray(value) && value.length > MAX_ARRAY_ITEMS) {
+        return (value as unknown[]).slice(0, MAX_ARRAY_ITEMS);
+      }
+    }
+    return value;
+  };
 }
 
-/** The JSON text of a log record, secrets redacted at any depth. */
+/** The JSON text of a log record, secrets redacted at any depth; throws only on exotic values. */
 export function serializeRecord(record: unknown): string {
-  try {
-    return JSON.stringify(record, replacer);
-  } catch {
-    return JSON.stringify({ msg: 'log record could not be serialized' });
-  }
+  return JSON.stringify(record, replacerFor());
 }
 
 /** A copy of `value` as it would be logged (secrets redacted); for tests and diagnostics. */
@@ -67,22 +74,35 @@ class JsonLogger implements Logger {
 
   private emit(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (LEVELS[level] < this.min) return;
-    const record = { time: new Date().toISOString(), level, msg, ...this.bindings, ...fields };
-    (this.options.write ?? stdout)(serializeRecord(record));
+    const time = new Date().toISOString();
+    // Bindings (the request id) and the core keys win over a field of the same name.
+    const record = { time, level, msg, ...fields, ...this.bindings };
+    record.time = time;
+    record.level = level;
+    record.msg = msg;
+    let line: string;
+    try {
+      line = serializeRecord(record);
+    } catch {
+      line = serializeRecord({
+        time,
+        level,
+        msg,
+        ...this.bindings,
+        logError: 'fields not serializable',
+      });
+    }
+    (this.options.write ?? stdout)(line);
   }
 
-  debug(msg: string, fields?: Record<string, unknown>) {
+  // Arrow properties: a method passed on its own (`const { warn } = log`) keeps its logger.
+  readonly debug = (msg: string, fields?: Record<string, unknown>) =>
     this.emit('debug', msg, fields);
-  }
-  info(msg: string, fields?: Record<string, unknown>) {
-    this.emit('info', msg, fields);
-  }
-  warn(msg: string, fields?: Record<string, unknown>) {
-    this.emit('warn', msg, fields);
-  }
-  error(msg: string, fields?: Record<string, unknown>) {
+  readonly info = (msg: string, fields?: Record<string, unknown>) => this.emit('info', msg, fields);
+  readonly warn = (msg: string, fields?: Record<string, unknown>) => this.emit('warn', msg, fields);
+  readonly error = (msg: string, fields?: Record<string, unknown>) =>
     this.emit('error', msg, fields);
-  }
+
   child(bindings: Record<string, unknown>): Logger {
     return new JsonLogger(this.options, { ...this.bindings, ...bindings });
   }

@@ -18,10 +18,18 @@ export const originUrl = z
       ctx.addIssue({ code: 'custom', message: 'must be an origin like https://host[:port]' });
       return;
     }
-    if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+    if (
+      !/^https?:$/.test(url.protocol) ||
+      url.pathname !== '/' ||
+      url.search ||
+      url.hash ||
+      url.username ||
+      url.password
+    ) {
       ctx.addIssue({
         code: 'custom',
-        message: 'must be an origin like https://host[:port] with no path',
+        message:
+          'must be an origin like https://host[:port], with no path, query, fragment or credentials',
       });
     } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
       ctx.addIssue({

@@ -191,7 +191,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       statusCode: response.statusCode,
       headers: response.headers,
       body:
-        response.statusCode >= 500
+        response.statusCode >= 500 || (response.statusCode >= 300 && response.statusCode < 400)
           ? undefined
           : parseBody(response.body, response.statusCode, request, provider, logFor(request)),
     };
@@ -245,13 +245,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         );
       }
       if (statusCode >= 300 && statusCode < 400) {
-        // Redirects are not followed (credentials must not travel to another origin): the
-        // configured origin is wrong or the provider moved. Nothing was processed.
+        // Redirects are never followed (credentials must not travel to another origin). A 303,
+        // or a 302 after a write, usually answers a request that was processed; 301, 307 and
+        // 308 say "not here": the configured origin is wrong or the provider moved.
         log.error('provider redirected the request', {
           provider,
           operation: request.operation,
           status: statusCode,
         });
+        if (request.kind === 'write' && (statusCode === 302 || statusCode === 303)) {
+          throw fail(
+            GatewayErrorCode.OUTCOME_UNKNOWN,
+            `${provider} answered ${request.operation} with a redirect (HTTP ${statusCode}): check before retrying`,
+          );
+        }
         throw fail(
           GatewayErrorCode.PROVIDER_UNAVAILABLE,
           `${provider} answered with a redirect (HTTP ${statusCode}); check its *_BASE_URL`,
@@ -353,8 +360,7 @@ function mapRequestError(
   if (error instanceof UpstreamError) return error;
   const code = requestErrorCode(error);
   // With keep-alive a reused socket counts as connected from the start, so this stays conservative.
-  // Request bytes can only have left once the connection (and its TLS handshake) was up. With
-  // keep-alive a reused socket counts as connected from the start, so this stays conservative.
+  // Request bytes can only have left once the connection (and its TLS handshake) was up.
   const timings = error instanceof RequestError ? error.timings : undefined;
   const secure =
     error instanceof RequestError && error.options.url?.toString().startsWith('https:');

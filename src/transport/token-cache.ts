@@ -89,23 +89,16 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   return {
     async header(deadline) {
-      if (current && now() < current.refreshAt) return `Bearer ${current.accessToken}`;
       const held = current;
-      try {
-        const token = await raceDeadline(refresh(deadline), deadline);
-        return `Bearer ${token.accessToken}`;
-      } catch (error) {
-        // An early refresh failed but the token we hold has not expired: keep using it.
-        if (
-          held &&
-          held === current &&
-          now() < held.expiresAt &&
-          !(error instanceof TokenWaitTimeout)
-        ) {
-          return `Bearer ${held.accessToken}`;
-        }
-        throw error;
+      if (held && now() < held.refreshAt) return `Bearer ${held.accessToken}`;
+      if (held && now() < held.expiresAt) {
+        // Early refresh: keep serving the token we hold while a new one is fetched. A refresh
+        // that fails or hangs costs callers nothing until the held token really expires.
+        refresh(deadline).catch(() => undefined);
+        return `Bearer ${held.accessToken}`;
       }
+      const token = await raceDeadline(refresh(deadline), deadline);
+      return `Bearer ${token.accessToken}`;
     },
     invalidate(header) {
       if (current && header === `Bearer ${current.accessToken}`) current = undefined;

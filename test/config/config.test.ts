@@ -47,6 +47,14 @@ describe('configuration', () => {
       'FUSEBILL_BASE_URL must use https',
     ],
     [{ FUSEBILL_API_KEY: 'k' }, 'FUSEBILL_API_KEY is set but FUSEBILL_BASE_URL is not'],
+    [
+      { FUSEBILL_BASE_URL: 'https://:pw@secure.fusebill.com', FUSEBILL_API_KEY: 'k' },
+      'FUSEBILL_BASE_URL',
+    ],
+    [
+      { FUSEBILL_BASE_URL: 'https://secure.fusebill.com/#x', FUSEBILL_API_KEY: 'k' },
+      'FUSEBILL_BASE_URL',
+    ],
     [{ NETXD_KEY_ID: 'k' }, 'NETXD_KEY_ID is set but NETXD_BASE_URL is not'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
     [

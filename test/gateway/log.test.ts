@@ -39,7 +39,7 @@ describe('logger', () => {
     expect(out).toContain('[redacted]');
   });
 
-  it('drops what sits too deep instead of printing it unredacted', () => {
+  it('redacts secrets at any depth', () => {
     const deep = { a: { b: { c: { d: { e: { f: { g: { password: 'hunter2' } } } } } } } };
     expect(JSON.stringify(redact(deep))).not.toContain('hunter2');
   });
@@ -53,5 +53,28 @@ describe('logger', () => {
       error: { name: 'Error', message: 'boom', code: 'E1', cause: { message: 'root' } },
     });
     expect(JSON.stringify(out)).not.toContain('at ');
+  });
+
+  it('survives cycles and BigInt, keeps core keys and the request id, and works detached', () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) }).child({ requestId: 'r9' });
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    const { warn } = log;
+    warn('odd fields', {
+      cyclic,
+      big: 10n ** 20n,
+      requestId: 'spoofed',
+      msg: 'spoofed',
+      level: 'debug',
+    });
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({
+      level: 'warn',
+      msg: 'odd fields',
+      requestId: 'r9',
+      big: '100000000000000000000',
+    });
+    expect(line.cyclic).toEqual({ name: 'loop', self: '[circular]' });
   });
 });

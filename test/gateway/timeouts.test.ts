@@ -64,19 +64,39 @@ describe('upstream deadlines against the sandbox', () => {
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
   });
 
-  it('a redirect is PROVIDER_UNAVAILABLE and is not followed', async () => {
-    gw.sandbox('fusebill').reset();
-    gw.sandbox('fusebill').inject({
-      action: {
-        kind: 'respond',
-        response: { status: 302, headers: { location: 'https://elsewhere.example/' }, body: {} },
-      },
-    });
-    const res = await gw.graphql(READ);
-    expect(res.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
-    expect(res.body.errors?.[0]?.message).toContain('BASE_URL');
-    expect(gw.sandbox('fusebill').receivedCount()).toBe(1);
-  });
+  it.each([
+    [301, 'read', 'PROVIDER_UNAVAILABLE'],
+    [302, 'read', 'PROVIDER_UNAVAILABLE'],
+    [308, 'write', 'PROVIDER_UNAVAILABLE'],
+    [307, 'write', 'PROVIDER_UNAVAILABLE'],
+    [302, 'write', 'OUTCOME_UNKNOWN'],
+    [303, 'write', 'OUTCOME_UNKNOWN'],
+  ])(
+    'a %i redirect with an HTML body on a %s is %s and is not followed',
+    async (status, kind, code) => {
+      gw.sandbox('fusebill').reset();
+      gw.sandbox('fusebill').inject({
+        action: {
+          kind: 'respond',
+          response: {
+            status,
+            headers: { location: 'https://elsewhere.example/', 'content-type': 'text/html' },
+            raw: '<html>Moved</html>',
+          },
+        },
+      });
+      const res = await gw.graphql(kind === 'read' ? READ : ACTIVATE);
+      expect(res.body.errors?.[0]?.extensions?.code).toBe(code);
+      if (code === 'PROVIDER_UNAVAILABLE')
+        expect(res.body.errors?.[0]?.message).toContain('BASE_URL');
+      expect(gw.sandbox('fusebill').receivedCount()).toBe(1);
+      expect(
+        gw.logs.some(
+          (l) => l.msg === 'provider sent a body that is not JSON' && l.status === status,
+        ),
+      ).toBe(false);
+    },
+  );
 
   it('a 502 on a write is OUTCOME_UNKNOWN, on a read PROVIDER_UNAVAILABLE', async () => {
     gw.sandbox('fusebill').inject({

@@ -573,7 +573,7 @@ describe('netxd JSON-RPC error mapping', () => {
     },
   );
 
-  it.each(notFoundAnswers)(
+  it.each(notFoundAnswers.filter(([what]) => what !== 'a result'))(
     'HTTP 404 with %s on a write is PROVIDER_UNAVAILABLE, not NOT_FOUND',
     async (_what, body) => {
       const id = activeCustomer();
@@ -592,6 +592,41 @@ describe('netxd JSON-RPC error mapping', () => {
       expect(sandbox().state.customers.get(id)?.status).toBe('ACTIVE');
     },
   );
+
+  it('HTTP 404 with a result on a write is OUTCOME_UNKNOWN (NetXD processed something)', async () => {
+    sandbox().inject({
+      match: isMethod(UPDATE),
+      action: {
+        kind: 'respond',
+        response: { status: 404, body: { result: { Id: '1', Status: 'BLOCKED' } } },
+      },
+    });
+    const res = await gw.graphql(SET_STATUS, {
+      input: { customerId: `netxd:${activeCustomer()}`, status: 'BLOCKED' },
+    });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'OUTCOME_UNKNOWN',
+      provider: 'NETXD',
+    });
+  });
+
+  it('an answer to another request id on a write is OUTCOME_UNKNOWN', async () => {
+    sandbox().inject({
+      match: isMethod(UPDATE),
+      action: {
+        kind: 'respond',
+        response: { status: 200, body: { id: 'not-ours', result: { Id: '1', Status: 'BLOCKED' } } },
+      },
+    });
+    const res = await gw.graphql(SET_STATUS, {
+      input: { customerId: `netxd:${activeCustomer()}`, status: 'BLOCKED' },
+    });
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'OUTCOME_UNKNOWN',
+      provider: 'NETXD',
+    });
+    expect(gw.logs.some((l) => l.msg === 'JSON-RPC answer carries another request id')).toBe(true);
+  });
 
   it('maps an HTTP 500 to PROVIDER_UNAVAILABLE', async () => {
     sandbox().inject({

@@ -37,7 +37,31 @@ describe('token cache', () => {
     clock.advance(269_000);
     expect(await cache.header(0)).toBe('Bearer t1');
     clock.advance(2_000);
+    // Inside the refresh window: the held token is served while a new one is fetched.
+    expect(await cache.header(0)).toBe('Bearer t1');
+    await new Promise((r) => setImmediate(r));
     expect(await cache.header(0)).toBe('Bearer t2');
+    expect(n).toBe(2);
+  });
+
+  it('does not make callers wait for a hanging refresh while the held token is valid', async () => {
+    const clock = fakeClock();
+    let n = 0;
+    const cache = createTokenCache({
+      now: clock.now,
+      refreshSkewMs: 30_000,
+      fetch: () =>
+        ++n === 1
+          ? Promise.resolve({ accessToken: 'first', expiresAt: clock.now() + 300_000 })
+          : new Promise(() => undefined),
+    });
+    await cache.header(Date.now() + 1000);
+    clock.advance(280_000);
+    const started = Date.now();
+    expect(await cache.header(Date.now() + 50)).toBe('Bearer first');
+    expect(Date.now() - started).toBeLessThan(40);
+    clock.advance(30_000); // expired: now a caller must wait, and gives up at its deadline
+    await expect(cache.header(Date.now() + 30)).rejects.toBeInstanceOf(TokenWaitTimeout);
   });
 
   it('renews short-lived tokens at mid-life instead of on every call', async () => {
@@ -52,6 +76,8 @@ describe('token cache', () => {
     clock.advance(4_000);
     expect(await cache.header(0)).toBe('Bearer t1');
     clock.advance(2_000);
+    expect(await cache.header(0)).toBe('Bearer t1');
+    await new Promise((r) => setImmediate(r));
     expect(await cache.header(0)).toBe('Bearer t2');
   });
 

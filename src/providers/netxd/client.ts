@@ -92,11 +92,21 @@ export function createNetxdClient(settings: NetxdSettings, deps: ProviderDeps): 
     async send(request) {
       const response = await http.send(request);
       if (response.statusCode === 404) {
-        log.error('provider endpoint answered HTTP 404', {
+        (request.scope?.log ?? log).error('provider endpoint answered HTTP 404', {
           provider: 'netxd',
           operation: request.operation,
           status: 404,
         });
+        // A result member says NetXD did process the call: on a write the outcome is unknown.
+        const processed =
+          typeof response.body === 'object' && response.body !== null && 'result' in response.body;
+        if (request.kind === 'write' && processed) {
+          throw new UpstreamError(
+            GatewayErrorCode.OUTCOME_UNKNOWN,
+            'netxd',
+            `netxd answered ${request.operation} with HTTP 404 and a result: check before retrying`,
+          );
+        }
         throw new UpstreamError(
           GatewayErrorCode.PROVIDER_UNAVAILABLE,
           'netxd',
