@@ -7,6 +7,26 @@ function fakeClock(start = 1_000_000) {
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
+/** A cache whose token endpoint always rejects our credentials. */
+function rejectingCache(options: {
+  rejectionCooldownMs: number;
+  maxConsecutiveRejections?: number;
+}) {
+  const clock = fakeClock();
+  let count = 0;
+  const cache = createTokenCache({
+    now: clock.now,
+    ...options,
+    fetch: () => {
+      count += 1;
+      return Promise.reject(
+        new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
+      );
+    },
+  });
+  return { clock, cache, fetches: () => count };
+}
+
 describe('token cache', () => {
   it('shares one fetch among concurrent callers', async () => {
     let fetches = 0;
@@ -94,24 +114,13 @@ describe('token cache', () => {
   });
 
   it('fails fast during the cool-down after rejected credentials', async () => {
-    const clock = fakeClock();
-    let fetches = 0;
-    const cache = createTokenCache({
-      now: clock.now,
-      rejectionCooldownMs: 60_000,
-      fetch: () => {
-        fetches += 1;
-        return Promise.reject(
-          new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
-        );
-      },
-    });
+    const { clock, cache, fetches } = rejectingCache({ rejectionCooldownMs: 60_000 });
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
-    expect(fetches).toBe(1);
+    expect(fetches()).toBe(1);
     clock.advance(60_001);
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
-    expect(fetches).toBe(2);
+    expect(fetches()).toBe(2);
   });
 
   it('retries at once after a failure that is not a credential rejection', async () => {
@@ -146,25 +155,16 @@ describe('jwtExpiry', () => {
 
 describe('token cache lock-out guard', () => {
   it('stops asking after maxConsecutiveRejections until restart', async () => {
-    const clock = fakeClock();
-    let fetches = 0;
-    const cache = createTokenCache({
-      now: clock.now,
+    const { clock, cache, fetches } = rejectingCache({
       rejectionCooldownMs: 1_000,
       maxConsecutiveRejections: 2,
-      fetch: () => {
-        fetches += 1;
-        return Promise.reject(
-          new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
-        );
-      },
     });
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
     clock.advance(1_001);
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
     clock.advance(24 * 3_600_000);
     await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
-    expect(fetches).toBe(2);
+    expect(fetches()).toBe(2);
   });
 });
 
