@@ -167,13 +167,25 @@ export function createBlackhawkClient(
         });
         return body.success ? { accepted: true } : rejected(response, body, batch);
       }
-      // Any other status the transport hands back is a 4xx: CAVS refused the whole batch.
+      // Any other status the transport hands back is a 4xx. In CAVS's own error shape it means
+      // CAVS refused the whole batch; without it (an HTML 404 from a proxy, a wrong origin) it is
+      // the gateway's configuration or the path in between, not the caller's records.
       const body = blackhawkRejection.safeParse(response.body);
+      if (!body.success) {
+        ctx.log.error('provider answered neither a success nor its error envelope', {
+          provider: 'blackhawk',
+          operation: 'set activation codes',
+          status: response.statusCode,
+        });
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_UNAVAILABLE,
+          'blackhawk',
+          `blackhawk answered HTTP ${response.statusCode} without its error body; check BLACKHAWK_BASE_URL`,
+        );
+      }
       return rejected(
         response,
-        body.success
-          ? { status: body.data.status, message: body.data.message ?? body.data.error }
-          : null,
+        { status: body.data.status, message: body.data.message ?? body.data.error },
         batch,
       );
     },

@@ -76,8 +76,12 @@ export const blackhawkResult = z.object({
  * A 4xx body: CAVS's own {status, success: false, message} or Spring's {status, error, message, path}.
  * Read leniently: the HTTP status alone already says the batch was rejected.
  */
-export const blackhawkRejection = z.object({
-  status,
-  error: z.string().nullish(),
-  message: z.string().nullish(),
-});
+export const blackhawkRejection = z
+  .object({
+    status,
+    error: z.string().nullish(),
+    message: z.string().nullish(),
+  })
+  .refine((body) => body.status != null || body.message != null || body.error != null, {
+    message: 'not a CAVS error body',
+  });
