@@ -22,6 +22,12 @@ const gatewayEnv = z.object({
   BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().trim().min(1).default('switchyard:'),
   DISABLED_PROVIDERS: z
     .string()
     .default('')

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { CardBatchFailureCode, CustomerStatus } from '../generated/graphql.js';
 import type { Logger } from '../log.js';
 import type { UserErrorModel } from '../gateway/errors.js';
+import type { RejectionLedger } from '../transport/rejection-ledger.js';
 import type { ProviderId } from './ids.js';
 import type { SandboxHandle, SandboxOptions } from '../sandbox/server.js';
 
@@ -173,6 +174,8 @@ export interface ProviderDeps {
   maxConcurrency: number;
   /** How many batches of one bulk operation are sent at once. */
   batchConcurrency: number;
+  /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */
+  rejections: RejectionLedger;
 }
 
 /**

@@ -3,6 +3,7 @@ import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { SandboxHandle } from '../sandbox/server.js';
+import { memoryLedger, redisLedger, type RejectionLedger } from '../transport/rejection-ledger.js';
 import type { ProviderAdapter, ProviderMode, RegisteredProvider } from './contract.js';
 import type { ProviderId } from './ids.js';
 
@@ -17,7 +18,10 @@ export interface StartedProvider {
 export class ProviderSet {
   private readonly byId: ReadonlyMap<ProviderId, StartedProvider>;
 
-  constructor(readonly list: readonly StartedProvider[]) {
+  constructor(
+    readonly list: readonly StartedProvider[],
+    private readonly ledger: RejectionLedger = memoryLedger(),
+  ) {
     this.byId = new Map(list.map((p) => [p.id, p]));
   }
 
@@ -40,6 +44,7 @@ export class ProviderSet {
 
   async close(): Promise<void> {
     await Promise.all(this.list.map((p) => p.sandbox?.close() ?? Promise.resolve()));
+    await this.ledger.close();
   }
 }
 
@@ -49,6 +54,9 @@ export async function startProviders(
   config: GatewayConfig,
   log: Logger,
 ): Promise<ProviderSet> {
+  const rejections = config.REDIS_URL
+    ? redisLedger(config.REDIS_URL, config.REDIS_KEY_PREFIX, log)
+    : memoryLedger();
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {
       if (config.disabled.has(provider.id)) {
@@ -59,6 +67,7 @@ export async function startProviders(
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
         batchConcurrency: config.UPSTREAM_BATCH_CONCURRENCY,
+        rejections,
       };
       const result = await provider.start(config.env, deps, {
         latencyMs: config.SANDBOX_LATENCY_MS,
@@ -66,5 +75,5 @@ export async function startProviders(
       return { id: provider.id, ...result };
     }),
   );
-  return new ProviderSet(started);
+  return new ProviderSet(started, rejections);
 }

@@ -57,6 +57,7 @@ describe('configuration', () => {
     ],
     [{ NETXD_KEY_ID: 'k' }, 'NETXD_KEY_ID is set but NETXD_BASE_URL is not'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     [
       { NODE_ENV: 'production' },
       'FUSEBILL_BASE_URL is not set, so fusebill would run against its embedded sandbox in production',

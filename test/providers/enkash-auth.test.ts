@@ -14,6 +14,7 @@ import {
 } from '../../src/sandbox/enkash.js';
 import type { SandboxHandle, SandboxRequest } from '../../src/sandbox/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { memoryLedger } from '../../src/transport/rejection-ledger.js';
 
 const ACTIVATE = `mutation ($input: ActivateCustomerInput!) {
   activateCustomer(input: $input) { customer { id status } userErrors { code message } }
@@ -116,6 +117,7 @@ describe('enkash token endpoint answers (adapter against its sandbox)', () => {
       timeoutMs: 2_000,
       maxConcurrency: 4,
       batchConcurrency: 1,
+      rejections: memoryLedger(),
     });
   let next = 1;
   const activate = (provider = adapter()) =>

@@ -8,6 +8,7 @@ import { NETXD_ERRORS } from '../../src/providers/netxd/wire.js';
 import type { NetxdSandboxState } from '../../src/sandbox/netxd.js';
 import type { JournalEntry, SandboxRequest } from '../../src/sandbox/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { memoryLedger } from '../../src/transport/rejection-ledger.js';
 
 let gw: TestGateway;
 const sandbox = () => gw.sandbox<NetxdSandboxState>('netxd');
@@ -726,6 +727,7 @@ describe('netxd sandbox protocol', () => {
         timeoutMs: 2_000,
         maxConcurrency: 2,
         batchConcurrency: 1,
+        rejections: memoryLedger(),
       },
     );
     const log = createLogger({ write: () => undefined });

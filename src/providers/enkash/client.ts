@@ -2,6 +2,7 @@
  * EnKash over HTTP: the OAuth password grant behind a shared token cache, Bearer auth on every AR
  * call, and the AR envelope, whose errorResponse decides success whatever the HTTP status.
  */
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
 import { createHttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
@@ -22,6 +23,13 @@ export const ENKASH_TOKEN_REFRESH_SKEW_MS = 60_000;
  */
 export const ENKASH_REJECTION_COOLDOWN_MS = 5 * 60_000;
 
+/**
+ * EnKash locks the account after 3 failed logins. Logins stop after this many rejections in a
+ * row, counted by every replica that shares REDIS_URL (per replica without it), leaving the third
+ * attempt to a person. The count lapses after an hour without rejections, or when a login works.
+ */
+export const ENKASH_MAX_REJECTED_LOGINS = 2;
+
 export interface EnkashClient {
   /** Sends an AR request and returns the envelope's payload parsed with `schema`; errors are thrown. */
   call<S extends z.ZodType>(request: HttpRequest, schema: S, ctx: CallContext): Promise<z.infer<S>>;
@@ -41,9 +49,10 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
     fetch: (deadline) => fetchToken(deadline),
     refreshSkewMs: ENKASH_TOKEN_REFRESH_SKEW_MS,
     rejectionCooldownMs: ENKASH_REJECTION_COOLDOWN_MS,
-    // EnKash locks the account after 3 failed logins: stop at 2 and leave the third to a person.
-    maxConsecutiveRejections: 2,
+    maxConsecutiveRejections: ENKASH_MAX_REJECTED_LOGINS,
   });
+  // The login a rejection counts against; names no secret.
+  const ledgerKey = `enkash:${createHash('sha256').update(`${settings.clientId}\u0000${settings.username}`).digest('hex').slice(0, 16)}`;
   const http = createHttpClient({
     provider: 'enkash',
     baseUrl: settings.baseUrl,
@@ -55,6 +64,31 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
   });
 
   const fetchToken = async (deadline: number): Promise<IssuedToken> => {
+    if ((await deps.rejections.count(ledgerKey)) >= ENKASH_MAX_REJECTED_LOGINS) {
+      log.error('enkash logins paused after rejected credentials', {
+        provider: 'enkash',
+        ledgerKey,
+        maxRejectedLogins: ENKASH_MAX_REJECTED_LOGINS,
+      });
+      throw new UpstreamError(
+        GatewayErrorCode.PROVIDER_AUTH_FAILED,
+        'enkash',
+        `enkash rejected the gateway's credentials ${ENKASH_MAX_REJECTED_LOGINS} times; logins are paused so the account does not lock`,
+      );
+    }
+    try {
+      const token = await login(deadline);
+      await deps.rejections.clear(ledgerKey);
+      return token;
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED) {
+        await deps.rejections.add(ledgerKey);
+      }
+      throw error;
+    }
+  };
+
+  const login = async (deadline: number): Promise<IssuedToken> => {
     const requestedAt = Date.now();
     const response = await http.send({
       method: 'POST',

@@ -1,0 +1,107 @@
+/**
+ * Counts rejected logins per credential, shared by every replica that uses the same store, so a
+ * wrong password cannot lock a provider account (EnKash locks after three) just because several
+ * replicas each tried it. In memory for a single process; in Redis when REDIS_URL is set.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+
+export interface RejectionLedger {
+  /** Consecutive rejected logins recorded for `key` (by every replica sharing the store). */
+  count(key: string): Promise<number>;
+  /** Records one more rejection; returns the new count. */
+  add(key: string): Promise<number>;
+  /** A login succeeded: start counting from zero again. */
+  clear(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long a count lives without a new rejection: after that, logins are tried again. */
+export const REJECTION_TTL_MS = 60 * 60_000;
+
+export function memoryLedger(ttlMs = REJECTION_TTL_MS, now = Date.now): RejectionLedger {
+  const counts = new Map<string, { count: number; expiresAt: number }>();
+  const live = (key: string) => {
+    const entry = counts.get(key);
+    if (entry && entry.expiresAt <= now()) counts.delete(key);
+    return counts.get(key);
+  };
+  return {
+    count: (key) => Promise.resolve(live(key)?.count ?? 0),
+    add(key) {
+      const count = (live(key)?.count ?? 0) + 1;
+      counts.set(key, { count, expiresAt: now() + ttlMs });
+      return Promise.resolve(count);
+    },
+    clear(key) {
+      counts.delete(key);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The Redis ledger. When Redis cannot be reached it falls back to counting in this process (and
+ * says so once): a Redis outage must not stop logins, only weaken the guard to per-replica.
+ */
+export function redisLedger(
+  url: string,
+  keyPrefix: string,
+  log: Logger,
+  ttlMs = REJECTION_TTL_MS,
+): RejectionLedger {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    keyPrefix,
+  });
+  redis.on('error', () => undefined); // reported below, per failed command, once
+  const fallback = memoryLedger(ttlMs);
+  let warned = false;
+  const guarded = async <T>(run: () => Promise<T>, degraded: () => Promise<T>): Promise<T> => {
+    try {
+      if (redis.status === 'wait') await redis.connect();
+      return await run();
+    } catch (error) {
+      if (!warned) {
+        warned = true;
+        log.warn('redis unavailable: rejected logins are counted per replica', { error });
+      }
+      return degraded();
+    }
+  };
+  const name = (key: string) => `auth-rejections:${key}`;
+  return {
+    count: (key) =>
+      guarded(
+        async () => Number((await redis.get(name(key))) ?? 0),
+        () => fallback.count(key),
+      ),
+    add: (key) =>
+      guarded(
+        async () => {
+          const [[, count]] = (await redis
+            .multi()
+            .incr(name(key))
+            .pexpire(name(key), ttlMs)
+            .exec()) as [[Error | null, number]];
+          return count;
+        },
+        () => fallback.add(key),
+      ),
+    clear: (key) =>
+      guarded(
+        async () => {
+          await redis.del(name(key));
+        },
+        () => fallback.clear(key),
+      ),
+    close: async () => {
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
+    },
+  };
+}

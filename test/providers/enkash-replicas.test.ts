@@ -1,0 +1,119 @@
+/**
+ * Two gateway replicas sharing Redis (the real one on 127.0.0.1:6379) against one EnKash: a wrong
+ * password is tried twice in all, not twice per replica, so the account (locked at 3) stays open.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnkashSettings } from '../../src/providers/enkash/config.js';
+import { createLogger } from '../../src/log.js';
+import { startEnkashSandbox, type EnkashSandboxState } from '../../src/sandbox/enkash.js';
+import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { redisLedger } from '../../src/transport/rejection-ledger.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const ACTIVATE = `mutation ($input: ActivateCustomerInput!) {
+  activateCustomer(input: $input) { customer { status } userErrors { code } } }`;
+
+describe('rejected EnKash logins are counted across replicas (Redis)', () => {
+  let sandbox: SandboxHandle<EnkashSettings, EnkashSandboxState>;
+  let replicas: TestGateway[];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    sandbox = await startEnkashSandbox();
+    const { settings } = sandbox;
+    env = {
+      ENKASH_BASE_URL: settings.baseUrl,
+      ENKASH_CLIENT_ID: settings.clientId,
+      ENKASH_CLIENT_SECRET: settings.clientSecret,
+      ENKASH_USERNAME: settings.username,
+      ENKASH_PASSWORD: settings.password,
+      ENKASH_COMPANY_ID: settings.companyId,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
+    };
+    replicas = [await startTestGateway(env), await startTestGateway(env)];
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((gw) => gw.close()));
+    await sandbox.close();
+  });
+
+  const activate = (gw: TestGateway, n: number) =>
+    gw.graphql(ACTIVATE, { input: { customerId: `enkash:KCINACT${String(n).padStart(9, '0')}` } });
+
+  it('works while the credentials are right', async () => {
+    const res = await activate(replicas[0]!, 1);
+    expect(res.body.data.activateCustomer).toEqual({
+      customer: { status: 'ACTIVE' },
+      userErrors: [],
+    });
+  });
+
+  it('stops every replica after two rejected logins in all', async () => {
+    sandbox.state.credentials.password = 'rotated-by-someone-else';
+    sandbox.state.revokeAllTokens();
+    for (const [i, gw] of replicas.entries()) {
+      const res = await activate(gw, 10 + i);
+      expect(res.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'PROVIDER_AUTH_FAILED',
+        provider: 'ENKASH',
+      });
+      expect(JSON.stringify(res.body)).not.toContain(sandbox.settings.password);
+    }
+    expect(sandbox.state.failedLogins).toBe(2);
+    // A replica that has not failed yet (a new one, or one whose cool-down ran out) reads the shared
+    // count and does not try: without Redis this would be the third failure, and EnKash would lock.
+    const fresh = await startTestGateway(env);
+    replicas.push(fresh);
+    const res = await activate(fresh, 20);
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_AUTH_FAILED',
+      provider: 'ENKASH',
+    });
+    expect(
+      fresh.logs.some((l) => l.msg === 'enkash logins paused after rejected credentials'),
+    ).toBe(true);
+    expect(sandbox.state.failedLogins).toBe(2);
+    expect(sandbox.state.locked).toBe(false);
+  });
+});
+
+describe('redis ledger', () => {
+  const log = createLogger({ write: () => undefined });
+
+  it('counts, expires and clears', async () => {
+    const ledger = redisLedger(REDIS_URL, `switchyard-test-${randomUUID()}:`, log, 300);
+    try {
+      expect(await ledger.count('k')).toBe(0);
+      expect(await ledger.add('k')).toBe(1);
+      expect(await ledger.add('k')).toBe(2);
+      expect(await ledger.count('k')).toBe(2);
+      await ledger.clear('k');
+      expect(await ledger.count('k')).toBe(0);
+      await ledger.add('k');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await ledger.count('k')).toBe(0);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('falls back to counting in this process when Redis cannot be reached, and says so once', async () => {
+    const lines: string[] = [];
+    const ledger = redisLedger(
+      'redis://127.0.0.1:1',
+      'x:',
+      createLogger({ write: (l) => lines.push(l) }),
+    );
+    try {
+      expect(await ledger.add('k')).toBe(1);
+      expect(await ledger.add('k')).toBe(2);
+      expect(await ledger.count('k')).toBe(2);
+      expect(lines.filter((l) => l.includes('redis unavailable'))).toHaveLength(1);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
