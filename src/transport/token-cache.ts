@@ -2,8 +2,13 @@
  * An OAuth access-token cache shared by every request of one provider client: the token is reused
  * until shortly before it expires, and concurrent callers share one in-flight fetch.
  */
+import type { z } from 'zod';
 import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
-import type { AuthStrategy } from './http.js';
+import type { Logger } from '../log.js';
+import type { ProviderId } from '../providers/ids.js';
+import type { AuthStrategy, HttpClient, HttpRequest } from './http.js';
+import { memoryLedger, type RejectionLedger } from './rejection-ledger.js';
+import { parseWire } from './wire.js';
 
 export interface IssuedToken {
   accessToken: string;
@@ -22,10 +27,18 @@ export interface TokenCacheOptions {
    */
   rejectionCooldownMs?: number;
   /**
-   * After this many rejections in a row, stop asking until the process restarts: a cool-down only
-   * slows an account lock-out down. Unlimited by default.
+   * After this many rejections in a row, stop asking: a cool-down only slows an account lock-out
+   * down. Counted in `ledger` under `ledgerKey`, so replicas sharing a ledger stop together.
+   * Unlimited by default.
    */
   maxConsecutiveRejections?: number;
+  /** Where rejections are counted; this process only (and for good) by default. */
+  ledger?: RejectionLedger;
+  /** The login the count belongs to; must name no secret. */
+  ledgerKey?: string;
+  /** Whose tokens these are, for the error and log line when logins are paused. */
+  provider: ProviderId;
+  log?: Logger;
   now?: () => number;
   /**
    * Least time a shared fetch gets, whoever starts it: a caller with little time left must not
@@ -51,8 +64,10 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let inFlight: Promise<IssuedToken> | undefined;
   let fetchCount = 0;
   let rejected: { error: UpstreamError; until: number } | undefined;
-  let rejections = 0;
   const maxRejections = options.maxConsecutiveRejections ?? Infinity;
+  const ledger = options.ledger ?? memoryLedger(Infinity);
+  const ledgerKey = options.ledgerKey ?? options.provider;
+  const { provider } = options;
   const cooldown = options.rejectionCooldownMs ?? 30_000;
 
   const minFetchMs = options.minFetchMs ?? 5_000;
@@ -60,6 +75,18 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const refresh = (deadline: number) => {
     if (rejected && now() < rejected.until) return Promise.reject(rejected.error);
     inFlight ??= (async () => {
+      if ((await ledger.count(ledgerKey)) >= maxRejections) {
+        options.log?.error('logins paused after rejected credentials', {
+          provider,
+          ledgerKey,
+          maxRejectedLogins: maxRejections,
+        });
+        throw new UpstreamError(
+          GatewayErrorCode.PROVIDER_AUTH_FAILED,
+          provider,
+          `${provider} rejected the gateway's credentials ${maxRejections} times in a row; logins are paused so the account does not lock`,
+        );
+      }
       fetchCount += 1;
       try {
         const issued = await options.fetch(Math.max(deadline, Date.now() + minFetchMs));
@@ -68,16 +95,15 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
         current = { ...issued, refreshAt: issued.expiresAt - lead };
         rejected = undefined;
-        rejections = 0;
+        await ledger.clear(ledgerKey);
         return current;
       } catch (error) {
         if (
           error instanceof UpstreamError &&
           error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED
         ) {
-          rejections += 1;
-          const until = rejections >= maxRejections ? Infinity : now() + cooldown;
-          rejected = { error, until };
+          const rejections = await ledger.add(ledgerKey);
+          rejected = { error, until: rejections >= maxRejections ? Infinity : now() + cooldown };
         }
         throw error;
       } finally {
@@ -140,4 +166,51 @@ function raceDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * One OAuth token request with the answers every token endpoint shares: 400 means our credentials
+ * (or grant) were refused, any other non-2xx is an outage, and a 2xx must match `schema`. 401/403
+ * never arrive here: the transport reports them as PROVIDER_AUTH_FAILED itself.
+ */
+export async function requestToken<S extends z.ZodType>(
+  http: HttpClient,
+  request: Omit<HttpRequest, 'kind' | 'anonymous' | 'method' | 'operation'>,
+  schema: S,
+  log: Logger,
+  /** Extra, non-secret fields for the rejection log line (e.g. the OAuth error code). */
+  describeRejection: (body: unknown) => Record<string, unknown> = () => ({}),
+): Promise<z.infer<S>> {
+  const { provider } = http;
+  // A token request changes nothing: if it hangs, the write it precedes never left.
+  const response = await http.send({
+    ...request,
+    method: 'POST',
+    kind: 'read',
+    anonymous: true,
+    operation: 'token',
+  });
+  const { statusCode } = response;
+  if (statusCode === 400) {
+    log.error('provider rejected our credentials', {
+      provider,
+      operation: 'token',
+      status: statusCode,
+      ...describeRejection(response.body),
+    });
+    throw new UpstreamError(
+      GatewayErrorCode.PROVIDER_AUTH_FAILED,
+      provider,
+      `${provider} rejected the gateway's credentials`,
+    );
+  }
+  if (statusCode < 200 || statusCode >= 300) {
+    log.error('token endpoint answered an unexpected status', { provider, status: statusCode });
+    throw new UpstreamError(
+      GatewayErrorCode.PROVIDER_UNAVAILABLE,
+      provider,
+      `${provider} token endpoint answered HTTP ${statusCode}`,
+    );
+  }
+  return parseWire(schema, response, { provider, kind: 'read', what: 'token', log });
 }

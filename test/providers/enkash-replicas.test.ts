@@ -73,7 +73,9 @@ describe('rejected EnKash logins are counted across replicas (Redis)', () => {
       provider: 'ENKASH',
     });
     expect(
-      fresh.logs.some((l) => l.msg === 'enkash logins paused after rejected credentials'),
+      fresh.logs.some(
+        (l) => l.msg === 'logins paused after rejected credentials' && l.provider === 'enkash',
+      ),
     ).toBe(true);
     expect(sandbox.state.failedLogins).toBe(2);
     expect(sandbox.state.locked).toBe(false);

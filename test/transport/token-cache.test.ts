@@ -15,6 +15,7 @@ function rejectingCache(options: {
   const clock = fakeClock();
   let count = 0;
   const cache = createTokenCache({
+    provider: 'enkash',
     now: clock.now,
     ...options,
     fetch: () => {
@@ -31,6 +32,7 @@ describe('token cache', () => {
   it('shares one fetch among concurrent callers', async () => {
     let fetches = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       fetch: async () => {
         fetches += 1;
         await new Promise((r) => setTimeout(r, 20));
@@ -49,6 +51,7 @@ describe('token cache', () => {
     const clock = fakeClock();
     let n = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       now: clock.now,
       refreshSkewMs: 30_000,
       fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: clock.now() + 300_000 }),
@@ -68,6 +71,7 @@ describe('token cache', () => {
     const clock = fakeClock();
     let n = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       now: clock.now,
       refreshSkewMs: 30_000,
       fetch: () =>
@@ -88,6 +92,7 @@ describe('token cache', () => {
     const clock = fakeClock();
     let n = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       now: clock.now,
       refreshSkewMs: 30_000,
       fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: clock.now() + 10_000 }),
@@ -104,6 +109,7 @@ describe('token cache', () => {
   it('fetches anew after invalidate, but ignores a stale header', async () => {
     let n = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       fetch: () => Promise.resolve({ accessToken: `t${++n}`, expiresAt: Date.now() + 3_600_000 }),
     });
     const first = await cache.header(0);
@@ -126,6 +132,7 @@ describe('token cache', () => {
   it('retries at once after a failure that is not a credential rejection', async () => {
     let fetches = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       fetch: () => {
         fetches += 1;
         return fetches === 1
@@ -172,6 +179,7 @@ describe('token cache deadlines', () => {
   it('lets each waiter give up at its own deadline while the shared fetch goes on', async () => {
     let release!: () => void;
     const cache = createTokenCache({
+      provider: 'enkash',
       fetch: () =>
         new Promise(
           (resolve) =>
@@ -189,6 +197,7 @@ describe('token cache deadlines', () => {
   it('gives the shared fetch at least minFetchMs, whoever starts it', async () => {
     let given = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       minFetchMs: 5_000,
       fetch: (deadline) => {
         given = deadline - Date.now();
@@ -203,6 +212,7 @@ describe('token cache deadlines', () => {
     const clock = fakeClock();
     let n = 0;
     const cache = createTokenCache({
+      provider: 'enkash',
       now: clock.now,
       refreshSkewMs: 30_000,
       fetch: () =>

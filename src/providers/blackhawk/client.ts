@@ -4,7 +4,12 @@
  */
 import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
 import { createHttpClient, type HttpResponse } from '../../transport/http.js';
-import { createTokenCache, jwtExpiry, type IssuedToken } from '../../transport/token-cache.js';
+import {
+  createTokenCache,
+  jwtExpiry,
+  requestToken,
+  type IssuedToken,
+} from '../../transport/token-cache.js';
 import { parseWire } from '../../transport/wire.js';
 import type { CallContext, CardCodeRecord, ProviderDeps } from '../contract.js';
 import type { BlackhawkSettings } from './config.js';
@@ -73,61 +78,30 @@ export function createBlackhawkClient(
 ): BlackhawkClient {
   const { log } = deps;
   const basic = Buffer.from(`${settings.clientId}:${settings.clientSecret}`).toString('base64');
-  const authFailed = () =>
-    new UpstreamError(
-      GatewayErrorCode.PROVIDER_AUTH_FAILED,
-      'blackhawk',
-      "blackhawk rejected the gateway's credentials",
-    );
 
   const fetchToken = async (deadline: number): Promise<IssuedToken> => {
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     if (settings.scope) form.scope = settings.scope;
-    // A 401 here is turned into PROVIDER_AUTH_FAILED by the transport; 400 (bad grant or scope) is ours.
-    const response = await http.send({
-      method: 'POST',
-      path: AUTH_PATH,
-      kind: 'read',
-      anonymous: true,
-      deadline,
-      operation: 'auth token',
-      form,
-      headers: {
-        accept: 'application/json',
-        authorization: `Basic ${basic}`,
-        'content-type': 'application/x-www-form-urlencoded',
-        response_type: 'token id_token',
+    const token = await requestToken(
+      http,
+      {
+        path: AUTH_PATH,
+        deadline,
+        form,
+        headers: {
+          accept: 'application/json',
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          response_type: 'token id_token',
+        },
       },
-    });
-    if (response.statusCode === 400) {
-      log.error('provider rejected our credentials', {
-        provider: 'blackhawk',
-        operation: 'auth token',
-        status: response.statusCode,
-      });
-      throw authFailed();
-    }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      log.error('unexpected token response status', {
-        provider: 'blackhawk',
-        status: response.statusCode,
-      });
-      throw new UpstreamError(
-        GatewayErrorCode.PROVIDER_UNAVAILABLE,
-        'blackhawk',
-        `blackhawk answered the token request with HTTP ${response.statusCode}`,
-      );
-    }
-    const token = parseWire(blackhawkToken, response, {
-      provider: 'blackhawk',
-      kind: 'read',
-      what: 'auth token',
+      blackhawkToken,
       log,
-    });
+    );
     return issuedToken(token, Date.now());
   };
 
-  const tokens = createTokenCache({ fetch: fetchToken });
+  const tokens = createTokenCache({ fetch: fetchToken, provider: 'blackhawk', log });
   const http = createHttpClient({
     provider: 'blackhawk',
     baseUrl: settings.baseUrl,

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
+import { UpstreamError } from '../../gateway/errors.js';
 import { createHttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
-import { createTokenCache, type IssuedToken } from '../../transport/token-cache.js';
+import { createTokenCache, requestToken, type IssuedToken } from '../../transport/token-cache.js';
 import { parseWire } from '../../transport/wire.js';
 import type { CallContext, ProviderDeps } from '../contract.js';
 import type { EnkashSettings } from './config.js';
@@ -50,9 +50,12 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
     refreshSkewMs: ENKASH_TOKEN_REFRESH_SKEW_MS,
     rejectionCooldownMs: ENKASH_REJECTION_COOLDOWN_MS,
     maxConsecutiveRejections: ENKASH_MAX_REJECTED_LOGINS,
+    // Counted per client id and user across replicas sharing REDIS_URL; names no secret.
+    ledger: deps.rejections,
+    ledgerKey: `enkash:${createHash('sha256').update(`${settings.clientId}\u0000${settings.username}`).digest('hex').slice(0, 16)}`,
+    provider: 'enkash',
+    log,
   });
-  // The login a rejection counts against; names no secret.
-  const ledgerKey = `enkash:${createHash('sha256').update(`${settings.clientId}\u0000${settings.username}`).digest('hex').slice(0, 16)}`;
   const http = createHttpClient({
     provider: 'enkash',
     baseUrl: settings.baseUrl,
@@ -64,81 +67,25 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
   });
 
   const fetchToken = async (deadline: number): Promise<IssuedToken> => {
-    if ((await deps.rejections.count(ledgerKey)) >= ENKASH_MAX_REJECTED_LOGINS) {
-      log.error('enkash logins paused after rejected credentials', {
-        provider: 'enkash',
-        ledgerKey,
-        maxRejectedLogins: ENKASH_MAX_REJECTED_LOGINS,
-      });
-      throw new UpstreamError(
-        GatewayErrorCode.PROVIDER_AUTH_FAILED,
-        'enkash',
-        `enkash rejected the gateway's credentials ${ENKASH_MAX_REJECTED_LOGINS} times; logins are paused so the account does not lock`,
-      );
-    }
-    try {
-      const token = await login(deadline);
-      await deps.rejections.clear(ledgerKey);
-      return token;
-    } catch (error) {
-      if (error instanceof UpstreamError && error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED) {
-        await deps.rejections.add(ledgerKey);
-      }
-      throw error;
-    }
-  };
-
-  const login = async (deadline: number): Promise<IssuedToken> => {
     const requestedAt = Date.now();
-    const response = await http.send({
-      method: 'POST',
-      path: '/oauth/token',
-      // The token request changes nothing: if it hangs, the write it precedes never left.
-      kind: 'read',
-      anonymous: true,
-      deadline,
-      operation: 'token',
-      headers: { authorization: basic },
-      form: {
-        username: settings.username,
-        password: settings.password,
-        grant_type: 'password',
-        clientId: settings.companyId,
+    const token = await requestToken(
+      http,
+      {
+        path: '/oauth/token',
+        deadline,
+        headers: { authorization: basic },
+        form: {
+          username: settings.username,
+          password: settings.password,
+          grant_type: 'password',
+          clientId: settings.companyId,
+        },
       },
-    });
-    const { statusCode } = response;
-    // A 401 or 403 never gets here: the transport turns it into PROVIDER_AUTH_FAILED itself.
-    if (statusCode === 400) {
-      // Only the OAuth error code is logged: descriptions may repeat the username.
-      log.error('provider rejected our credentials', {
-        provider: 'enkash',
-        operation: 'token',
-        status: statusCode,
-        oauthError: enkashOAuthError.parse(response.body).error ?? null,
-      });
-      throw new UpstreamError(
-        GatewayErrorCode.PROVIDER_AUTH_FAILED,
-        'enkash',
-        "enkash rejected the gateway's credentials",
-      );
-    }
-    if (statusCode < 200 || statusCode >= 300) {
-      log.error('token endpoint answered an unexpected status', {
-        provider: 'enkash',
-        status: statusCode,
-      });
-      throw new UpstreamError(
-        GatewayErrorCode.PROVIDER_UNAVAILABLE,
-        'enkash',
-        `enkash token endpoint answered HTTP ${statusCode}`,
-      );
-    }
-    const token = parseWire(enkashToken, response, {
-      provider: 'enkash',
-      kind: 'read',
-      what: 'token',
+      enkashToken,
       log,
-    });
+      // Only the OAuth error code is logged: descriptions may repeat the username.
+      (body) => ({ oauthError: enkashOAuthError.safeParse(body).data?.error ?? null }),
+    );
     const lifetimeMs = token.expires_in
       ? token.expires_in * 1000
       : ENKASH_DEFAULT_TOKEN_LIFETIME_MS;
