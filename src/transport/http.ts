@@ -82,8 +82,6 @@ export interface HttpClient {
    * 401/403/429); rejects with UpstreamError for transport failures, auth failures, 429 and 5xx.
    */
   send(request: HttpRequest): Promise<HttpResponse>;
-  /** Closes idle keep-alive sockets. */
-  close(): void;
 }
 
 export function retryAfterHeader(headers: Headers): number | undefined {
@@ -292,10 +290,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     provider,
     timeoutMs: options.timeoutMs,
     send,
-    close: () => {
-      agent.http.destroy();
-      agent.https.destroy();
-    },
   };
 }
 
