@@ -4,6 +4,7 @@ import { startGateway } from './gateway/app.js';
 import { createLogger } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
 import { startProviders } from './providers/runtime.js';
+import { closeRedis, createRedis } from './redis.js';
 
 const SAMPLE_QUERY = `query { providers { provider mode operations } customer(id: "fusebill:12000750") { id status providerStatus } }`;
 
@@ -21,7 +22,11 @@ async function main() {
     throw error;
   }
   const log = createLogger({ level: config.LOG_LEVEL });
-  const providers = await startProviders(PROVIDERS, config, log);
+  // The one Redis connection of the process, for everything replicas share.
+  const redis = config.REDIS_URL
+    ? createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX)
+    : undefined;
+  const providers = await startProviders(PROVIDERS, config, log, redis);
   const gateway = await startGateway({ ...config, providers, log }).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE')
@@ -49,6 +54,7 @@ async function main() {
     gateway
       .stop()
       .then(() => providers.close())
+      .then(() => redis && closeRedis(redis))
       .then(
         () => process.exit(0),
         (error: unknown) => {

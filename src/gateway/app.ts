@@ -18,7 +18,7 @@ import type { Logger } from '../log.js';
 import type { CustomerModel, ProviderId } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
 import type { GatewayContext } from './context.js';
-import { UpstreamError, UserFacingError } from './errors.js';
+import { UpstreamError, UserFacingError } from '../errors.js';
 import { createFormatError } from './format-error.js';
 import { buildSchema } from './schema.js';
 

@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { toGraphqlProvider } from '../providers/ids.js';
-import { UpstreamError, UserFacingError } from './errors.js';
+import { UpstreamError, UserFacingError } from '../errors.js';
 
 export function createFormatError(log: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {

@@ -1,7 +1,7 @@
 /** Global ids: `<provider>:<provider customer id>` for customers, `blackhawk:<program>:<proxy>` for cards. */
 import { isProviderId, type ProviderId } from '../providers/ids.js';
 import type { CardModel, CustomerModel } from '../providers/contract.js';
-import { userError } from './errors.js';
+import { userError } from '../errors.js';
 
 export type ParsedId =
   | { kind: 'customer'; provider: ProviderId; providerCustomerId: string }

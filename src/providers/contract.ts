@@ -5,12 +5,13 @@
 import type { z } from 'zod';
 import type { CardBatchFailureCode, CustomerStatus } from '../generated/graphql.js';
 import type { Logger } from '../log.js';
-import type { UserErrorModel } from '../gateway/errors.js';
+import type { UserErrorModel } from '../errors.js';
 import type { RejectionLedger } from '../transport/rejection-ledger.js';
+import type { CallContext, HttpClient, ProviderHttpOptions } from '../transport/types.js';
 import type { ProviderId } from './ids.js';
 import type { SandboxHandle, SandboxOptions } from '../sandbox/server.js';
 
-export type { ProviderId };
+export type { CallContext, ProviderId };
 export type ProviderMode = 'SANDBOX' | 'LIVE' | 'DISABLED';
 
 /** A customer as the schema shows it, whatever provider it came from. */
@@ -117,12 +118,6 @@ export interface BulkUpdateResultModel {
   failureFileUrl: string | null;
 }
 
-/** Per-operation context handed to every provider call. */
-export interface CallContext {
-  requestId: string;
-  log: Logger;
-}
-
 /**
  * What one provider can do. Optional members are capabilities: a missing one makes the gateway
  * answer UNSUPPORTED_BY_PROVIDER without calling anything.
@@ -168,10 +163,11 @@ export interface ProviderAdapter {
 /** Shared services a provider factory receives. */
 export interface ProviderDeps {
   log: Logger;
-  /** Deadline for one provider call, including token fetches and retries. */
-  timeoutMs: number;
-  /** Most requests in flight to this provider from this process. */
-  maxConcurrency: number;
+  /**
+   * Builds this provider's HTTP client: the gateway adds its deadline, concurrency limit and
+   * logger, so every provider's upstream calls share one policy.
+   */
+  http(options: ProviderHttpOptions): HttpClient;
   /** How many batches of one bulk operation are sent at once. */
   batchConcurrency: number;
   /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */

@@ -1,5 +1,5 @@
 /** Shared steps of customer reads, the same for every provider that has one. */
-import { UserFacingError } from '../gateway/errors.js';
+import { UserFacingError } from '../errors.js';
 import type { CustomerModel } from './contract.js';
 
 /** True when a read failed only because the provider does not know the record. */

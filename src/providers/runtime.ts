@@ -1,10 +1,17 @@
 /** The started providers of one gateway process: mode, adapter and sandbox of each. */
-import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
 import type { GatewayConfig } from '../config/index.js';
+import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Redis } from '../redis.js';
 import type { SandboxHandle } from '../sandbox/server.js';
+import { createHttpClient } from '../transport/http.js';
 import { memoryLedger, redisLedger, type RejectionLedger } from '../transport/rejection-ledger.js';
-import type { ProviderAdapter, ProviderMode, RegisteredProvider } from './contract.js';
+import type {
+  ProviderAdapter,
+  ProviderDeps,
+  ProviderMode,
+  RegisteredProvider,
+} from './contract.js';
 import type { ProviderId } from './ids.js';
 
 export interface StartedProvider {
@@ -18,10 +25,7 @@ export interface StartedProvider {
 export class ProviderSet {
   private readonly byId: ReadonlyMap<ProviderId, StartedProvider>;
 
-  constructor(
-    readonly list: readonly StartedProvider[],
-    private readonly ledger: RejectionLedger = memoryLedger(),
-  ) {
+  constructor(readonly list: readonly StartedProvider[]) {
     this.byId = new Map(list.map((p) => [p.id, p]));
   }
 
@@ -42,38 +46,74 @@ export class ProviderSet {
     return this.byId.get(id);
   }
 
+  /** Stops the embedded sandboxes. */
   async close(): Promise<void> {
     await Promise.all(this.list.map((p) => p.sandbox?.close() ?? Promise.resolve()));
-    await this.ledger.close();
   }
 }
 
-/** Starts every registered provider: live where configured, else against its embedded sandbox. */
+/** The settings every provider's upstream calls share. */
+export interface UpstreamPolicy {
+  log: Logger;
+  /** Deadline for one provider call, including token fetches and retries. */
+  timeoutMs: number;
+  /** Most requests in flight to one provider from this process. */
+  maxConcurrency: number;
+  /** How many batches of one bulk operation are sent at once. */
+  batchConcurrency: number;
+  /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */
+  rejections: RejectionLedger;
+}
+
+/**
+ * The services one provider receives. Its HTTP client gets the shared policy here, so whatever
+ * every upstream call needs (deadlines, limits, and later quotas, breakers, metrics, trace
+ * headers) is added once for all providers.
+ */
+export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDeps {
+  const log = policy.log.child({ provider: id });
+  return {
+    log,
+    batchConcurrency: policy.batchConcurrency,
+    rejections: policy.rejections,
+    http: (options) =>
+      createHttpClient({
+        ...options,
+        provider: id,
+        timeoutMs: policy.timeoutMs,
+        maxConcurrency: policy.maxConcurrency,
+        log,
+      }),
+  };
+}
+
+/**
+ * Starts every registered provider: live where configured, else against its embedded sandbox.
+ * `redis` (main.ts's client, when REDIS_URL is set) holds what replicas share.
+ */
 export async function startProviders(
   registry: readonly RegisteredProvider[],
   config: GatewayConfig,
   log: Logger,
+  redis?: Redis,
 ): Promise<ProviderSet> {
-  const rejections = config.REDIS_URL
-    ? redisLedger(config.REDIS_URL, config.REDIS_KEY_PREFIX, log)
-    : memoryLedger();
+  const policy: UpstreamPolicy = {
+    log,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+    batchConcurrency: config.UPSTREAM_BATCH_CONCURRENCY,
+    rejections: redis ? redisLedger(redis, log) : memoryLedger(),
+  };
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {
       if (config.disabled.has(provider.id)) {
         return { id: provider.id, mode: 'DISABLED', adapter: null, sandbox: null };
       }
-      const deps = {
-        log: log.child({ provider: provider.id }),
-        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-        maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
-        batchConcurrency: config.UPSTREAM_BATCH_CONCURRENCY,
-        rejections,
-      };
-      const result = await provider.start(config.env, deps, {
+      const result = await provider.start(config.env, providerDeps(provider.id, policy), {
         latencyMs: config.SANDBOX_LATENCY_MS,
       });
       return { id: provider.id, ...result };
     }),
   );
-  return new ProviderSet(started, rejections);
+  return new ProviderSet(started);
 }

@@ -1,11 +1,6 @@
 /** Card activation codes (Blackhawk). */
 import type { CardBatchFailureCode, Resolvers } from '../generated/graphql.js';
-import {
-  GatewayErrorCode,
-  UpstreamError,
-  userError,
-  type UserFacingError,
-} from '../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from '../errors.js';
 import { cardGlobalId } from '../gateway/ids.js';
 import type { CardBatchFailureModel } from '../providers/contract.js';
 import { toGraphqlProvider } from '../providers/ids.js';

@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { Resolvers } from '../generated/graphql.js';
 import type { GatewayContext } from '../gateway/context.js';
-import { UserFacingError, userError } from '../gateway/errors.js';
+import { UserFacingError, userError } from '../errors.js';
 import { customerGlobalId } from '../gateway/ids.js';
 import type { ActivationOptions, BulkFile, CustomerModel } from '../providers/contract.js';
 import { fromGraphqlProvider, toGraphqlProvider } from '../providers/ids.js';

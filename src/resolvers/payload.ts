@@ -1,6 +1,6 @@
 /** Turning UserFacingError into `userErrors`, and the shared steps of customer operations. */
 import type { UserError } from '../generated/graphql.js';
-import { UserFacingError, userError, type UserErrorModel } from '../gateway/errors.js';
+import { UserFacingError, userError, type UserErrorModel } from '../errors.js';
 import { parseCustomerId } from '../gateway/ids.js';
 import type { GatewayContext } from '../gateway/context.js';
 import type { ActivationOptions, ProviderAdapter } from '../providers/contract.js';

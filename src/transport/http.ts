@@ -5,84 +5,18 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { RequestError, type Headers, type Method } from 'got';
-import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import got, { RequestError, type Headers } from 'got';
+import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
 import { createLimiter } from './limit.js';
-import { TokenWaitTimeout } from './token-cache.js';
-
-/** Reads are safe to repeat; a write that may have reached the provider has an unknown outcome. */
-export type CallKind = 'read' | 'write';
-
-/** How a client authenticates; token-based strategies cache and refresh behind `header`. */
-export interface AuthStrategy {
-  /** The Authorization header value to send, fetched (once, shared) if needed before `deadline`. */
-  header(deadline: number): Promise<string>;
-  /** The provider answered 401 to this header: forget it so the next `header` call fetches anew. */
-  invalidate(header: string): void;
-}
-
-export interface HttpClientOptions {
-  provider: ProviderId;
-  /** Provider origin, scheme://host[:port]. */
-  baseUrl: string;
-  timeoutMs: number;
-  maxConcurrency: number;
-  log: Logger;
-  auth?: AuthStrategy;
-  headers?: Record<string, string>;
-  /** Seconds to wait after a 429, read from the provider's headers; Retry-After by default. */
-  retryAfter?: (headers: Headers) => number | undefined;
-  /**
-   * True when a response rejects the access token although its HTTP status is not 401 (a provider
-   * that reports auth errors in a 200 envelope). Treated exactly like a 401.
-   */
-  tokenRejected?: (response: HttpResponse) => boolean;
-}
-
-/** The operation a call is made for: its log lines carry the request id, which is forwarded. */
-export interface RequestScope {
-  requestId: string;
-  log: Logger;
-}
-
-export interface HttpRequest {
-  method: Method;
-  /** Path under the origin, starting with '/'. */
-  path: string;
-  kind: CallKind;
-  searchParams?: Record<string, string>;
-  json?: unknown;
-  form?: Record<string, string>;
-  body?: string | Buffer | FormData;
-  headers?: Record<string, string>;
-  /** Epoch ms by which the whole call, retries included, must end. */
-  deadline?: number;
-  /** The token request itself: no auth strategy, and not counted against the concurrency limit. */
-  anonymous?: boolean;
-  /** A short label for logs, e.g. "activate"; never includes ids or secrets. */
-  operation: string;
-  /** The GraphQL operation this call serves; absent for shared work such as token fetches. */
-  scope?: RequestScope;
-}
-
-export interface HttpResponse {
-  statusCode: number;
-  headers: Headers;
-  /** Parsed JSON, or undefined for an empty body. Validate it with zod before reading. */
-  body: unknown;
-}
-
-export interface HttpClient {
-  readonly provider: ProviderId;
-  readonly timeoutMs: number;
-  /**
-   * Sends a request. Resolves with any response the adapter must interpret (2xx and 4xx other than
-   * 401/403/429); rejects with UpstreamError for transport failures, auth failures, 429 and 5xx.
-   */
-  send(request: HttpRequest): Promise<HttpResponse>;
-}
+import {
+  TokenWaitTimeout,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+} from './types.js';
 
 export function retryAfterHeader(headers: Headers): number | undefined {
   const value = headers['retry-after'];

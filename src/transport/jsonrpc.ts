@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { CallKind, HttpClient, RequestScope } from './http.js';
+import type { CallContext, CallKind, HttpClient } from './types.js';
 import { parseWire } from './wire.js';
 
 export interface JsonRpcError {
@@ -48,7 +48,7 @@ export interface JsonRpcCaller {
     method: string,
     payload: unknown,
     kind: CallKind,
-    scope?: RequestScope,
+    scope?: CallContext,
   ): Promise<JsonRpcOutcome>;
 }
 

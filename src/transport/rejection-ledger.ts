@@ -3,8 +3,8 @@
  * wrong password cannot lock a provider account (EnKash locks after three) just because several
  * replicas each tried it. In memory for a single process; in Redis when REDIS_URL is set.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import { ensureConnected, type Redis } from '../redis.js';
 
 export interface RejectionLedger {
   /** Consecutive rejected logins recorded for `key` (by every replica sharing the store). */
@@ -13,7 +13,6 @@ export interface RejectionLedger {
   add(key: string): Promise<number>;
   /** A login succeeded: start counting from zero again. */
   clear(key: string): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** How long a count lives without a new rejection: after that, logins are tried again. */
@@ -37,33 +36,20 @@ export function memoryLedger(ttlMs = REJECTION_TTL_MS, now = Date.now): Rejectio
       counts.delete(key);
       return Promise.resolve();
     },
-    close: () => Promise.resolve(),
   };
 }
 
 /**
- * The Redis ledger. When Redis cannot be reached it falls back to counting in this process (and
- * says so once): a Redis outage must not stop logins, only weaken the guard to per-replica.
+ * The Redis ledger, on the process's Redis client (whose key prefix applies). When Redis cannot be
+ * reached it falls back to counting in this process (and says so once): a Redis outage must not
+ * stop logins, only weaken the guard to per-replica.
  */
-export function redisLedger(
-  url: string,
-  keyPrefix: string,
-  log: Logger,
-  ttlMs = REJECTION_TTL_MS,
-): RejectionLedger {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 1_000,
-    keyPrefix,
-  });
-  redis.on('error', () => undefined); // reported below, per failed command, once
+export function redisLedger(redis: Redis, log: Logger, ttlMs = REJECTION_TTL_MS): RejectionLedger {
   const fallback = memoryLedger(ttlMs);
   let warned = false;
   const guarded = async <T>(run: () => Promise<T>, degraded: () => Promise<T>): Promise<T> => {
     try {
-      if (redis.status === 'wait') await redis.connect();
+      await ensureConnected(redis);
       return await run();
     } catch (error) {
       if (!warned) {
@@ -99,9 +85,5 @@ export function redisLedger(
         },
         () => fallback.clear(key),
       ),
-    close: async () => {
-      if (redis.status === 'ready') await redis.quit();
-      else redis.disconnect();
-    },
   };
 }

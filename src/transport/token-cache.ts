@@ -2,13 +2,11 @@
  * An OAuth access-token cache shared by every request of one provider client: the token is reused
  * until shortly before it expires, and concurrent callers share one in-flight fetch.
  */
-import type { z } from 'zod';
-import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
-import type { AuthStrategy, HttpClient, HttpRequest } from './http.js';
 import { memoryLedger, type RejectionLedger } from './rejection-ledger.js';
-import { parseWire } from './wire.js';
+import { TokenWaitTimeout, type AuthStrategy } from './types.js';
 
 export interface IssuedToken {
   accessToken: string;
@@ -45,11 +43,6 @@ export interface TokenCacheOptions {
    * doom the fetch every other caller waits for. Each caller still gives up at its own deadline.
    */
   minFetchMs?: number;
-}
-
-/** A caller's own deadline passed while it waited for a shared token fetch. */
-export class TokenWaitTimeout extends Error {
-  override readonly name = 'TokenWaitTimeout';
 }
 
 export interface TokenCache extends AuthStrategy {
@@ -166,51 +159,4 @@ function raceDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
       },
     );
   });
-}
-
-/**
- * One OAuth token request with the answers every token endpoint shares: 400 means our credentials
- * (or grant) were refused, any other non-2xx is an outage, and a 2xx must match `schema`. 401/403
- * never arrive here: the transport reports them as PROVIDER_AUTH_FAILED itself.
- */
-export async function requestToken<S extends z.ZodType>(
-  http: HttpClient,
-  request: Omit<HttpRequest, 'kind' | 'anonymous' | 'method' | 'operation'>,
-  schema: S,
-  log: Logger,
-  /** Extra, non-secret fields for the rejection log line (e.g. the OAuth error code). */
-  describeRejection: (body: unknown) => Record<string, unknown> = () => ({}),
-): Promise<z.infer<S>> {
-  const { provider } = http;
-  // A token request changes nothing: if it hangs, the write it precedes never left.
-  const response = await http.send({
-    ...request,
-    method: 'POST',
-    kind: 'read',
-    anonymous: true,
-    operation: 'token',
-  });
-  const { statusCode } = response;
-  if (statusCode === 400) {
-    log.error('provider rejected our credentials', {
-      provider,
-      operation: 'token',
-      status: statusCode,
-      ...describeRejection(response.body),
-    });
-    throw new UpstreamError(
-      GatewayErrorCode.PROVIDER_AUTH_FAILED,
-      provider,
-      `${provider} rejected the gateway's credentials`,
-    );
-  }
-  if (statusCode < 200 || statusCode >= 300) {
-    log.error('token endpoint answered an unexpected status', { provider, status: statusCode });
-    throw new UpstreamError(
-      GatewayErrorCode.PROVIDER_UNAVAILABLE,
-      provider,
-      `${provider} token endpoint answered HTTP ${statusCode}`,
-    );
-  }
-  return parseWire(schema, response, { provider, kind: 'read', what: 'token', log });
 }

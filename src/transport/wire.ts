@@ -1,9 +1,9 @@
 /** Validation of provider payloads at the edge: nothing reads a provider body before zod has. */
 import type { z } from 'zod';
-import { GatewayErrorCode, UpstreamError } from '../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
-import type { CallKind, HttpResponse } from './http.js';
+import type { CallKind, HttpResponse } from './types.js';
 
 export interface WireContext {
   provider: ProviderId;

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log.js';
 import type { ProviderId } from '../../src/providers/ids.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
 import { startProviders, type ProviderSet } from '../../src/providers/runtime.js';
+import { closeRedis, createRedis } from '../../src/redis.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 
 export interface GraphqlResponse<D = any> {
@@ -56,7 +57,10 @@ export async function startTestGateway(
   const lines: string[] = [];
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', ...env }, PROVIDERS);
   const log = createLogger({ level: config.LOG_LEVEL, write: (line) => lines.push(line) });
-  const providers = await startProviders(PROVIDERS, config, log);
+  const redis = config.REDIS_URL
+    ? createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX)
+    : undefined;
+  const providers = await startProviders(PROVIDERS, config, log, redis);
   const gateway = await startGateway({ ...config, providers, log });
 
   return {
@@ -109,6 +113,7 @@ export async function startTestGateway(
     async close() {
       await gateway.stop();
       await providers.close();
+      if (redis) await closeRedis(redis);
     },
   };
 }

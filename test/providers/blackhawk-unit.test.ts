@@ -1,6 +1,6 @@
 /** Blackhawk pieces without HTTP: record validation, batching, the stop-after-failure policy, code scrubbing, tokens, config. */
 import { describe, expect, it } from 'vitest';
-import { UserFacingError } from '../../src/gateway/errors.js';
+import { UserFacingError } from '../../src/errors.js';
 import {
   NOT_SENT,
   chunk,

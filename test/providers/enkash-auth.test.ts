@@ -3,7 +3,7 @@
  * cool-down and nothing leaked, and the token endpoint's answers at the adapter level.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../src/gateway/errors.js';
+import { UpstreamError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import type { EnkashSettings } from '../../src/providers/enkash/config.js';
 import { createEnkashProvider } from '../../src/providers/enkash/index.js';
@@ -14,6 +14,7 @@ import {
 } from '../../src/sandbox/enkash.js';
 import type { SandboxHandle, SandboxRequest } from '../../src/sandbox/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { providerDeps } from '../../src/providers/runtime.js';
 import { memoryLedger } from '../../src/transport/rejection-ledger.js';
 
 const ACTIVATE = `mutation ($input: ActivateCustomerInput!) {
@@ -112,13 +113,16 @@ describe('enkash token endpoint answers (adapter against its sandbox)', () => {
   let lines: string[];
   const ctx = () => ({ requestId: 'test', log: createLogger({ write: (l) => lines.push(l) }) });
   const adapter = () =>
-    createEnkashProvider(sandbox.settings, {
-      log: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
-      timeoutMs: 2_000,
-      maxConcurrency: 4,
-      batchConcurrency: 1,
-      rejections: memoryLedger(),
-    });
+    createEnkashProvider(
+      sandbox.settings,
+      providerDeps('enkash', {
+        log: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
+        timeoutMs: 2_000,
+        maxConcurrency: 4,
+        batchConcurrency: 1,
+        rejections: memoryLedger(),
+      }),
+    );
   let next = 1;
   const activate = (provider = adapter()) =>
     provider.activateCustomer!({ providerCustomerId: inactive(next++), options: {} }, ctx());

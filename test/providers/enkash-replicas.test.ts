@@ -8,6 +8,7 @@ import type { EnkashSettings } from '../../src/providers/enkash/config.js';
 import { createLogger } from '../../src/log.js';
 import { startEnkashSandbox, type EnkashSandboxState } from '../../src/sandbox/enkash.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { closeRedis, createRedis, ensureConnected } from '../../src/redis.js';
 import { redisLedger } from '../../src/transport/rejection-ledger.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -85,37 +86,44 @@ describe('rejected EnKash logins are counted across replicas (Redis)', () => {
 describe('redis ledger', () => {
   const log = createLogger({ write: () => undefined });
 
-  it('counts, expires and clears', async () => {
-    const ledger = redisLedger(REDIS_URL, `switchyard-test-${randomUUID()}:`, log, 300);
+  it('counts, expires and clears in Redis itself', async () => {
+    const prefix = `switchyard-test-${randomUUID()}:`;
+    const redis = createRedis(REDIS_URL, prefix);
+    // A second, independent connection reads what the ledger wrote: the count is in Redis, not in
+    // this process's fallback (which would pass the rest of this test on its own).
+    const observer = createRedis(REDIS_URL, prefix);
+    const ledger = redisLedger(redis, log, 300);
     try {
+      await ensureConnected(observer);
       expect(await ledger.count('k')).toBe(0);
       expect(await ledger.add('k')).toBe(1);
       expect(await ledger.add('k')).toBe(2);
       expect(await ledger.count('k')).toBe(2);
+      expect(await observer.get('auth-rejections:k')).toBe('2');
       await ledger.clear('k');
       expect(await ledger.count('k')).toBe(0);
+      expect(await observer.exists('auth-rejections:k')).toBe(0);
       await ledger.add('k');
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(await ledger.count('k')).toBe(0);
+      expect(await observer.exists('auth-rejections:k')).toBe(0);
     } finally {
-      await ledger.close();
+      await closeRedis(redis);
+      await closeRedis(observer);
     }
   });
 
   it('falls back to counting in this process when Redis cannot be reached, and says so once', async () => {
     const lines: string[] = [];
-    const ledger = redisLedger(
-      'redis://127.0.0.1:1',
-      'x:',
-      createLogger({ write: (l) => lines.push(l) }),
-    );
+    const redis = createRedis('redis://127.0.0.1:1', 'x:');
+    const ledger = redisLedger(redis, createLogger({ write: (l) => lines.push(l) }));
     try {
       expect(await ledger.add('k')).toBe(1);
       expect(await ledger.add('k')).toBe(2);
       expect(await ledger.count('k')).toBe(2);
       expect(lines.filter((l) => l.includes('redis unavailable'))).toHaveLength(1);
     } finally {
-      await ledger.close();
+      await closeRedis(redis);
     }
   });
 });

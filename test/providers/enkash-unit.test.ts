@@ -1,6 +1,6 @@
 /** Plain unit tests of EnKash's tables and configuration: no HTTP. */
 import { describe, expect, it } from 'vitest';
-import { UpstreamError, UserFacingError } from '../../src/gateway/errors.js';
+import { UpstreamError, UserFacingError } from '../../src/errors.js';
 import { enkashEnv, enkashLiveSettings } from '../../src/providers/enkash/config.js';
 import {
   ENKASH_ACTIVATED,

@@ -8,6 +8,7 @@ import { NETXD_ERRORS } from '../../src/providers/netxd/wire.js';
 import type { NetxdSandboxState } from '../../src/sandbox/netxd.js';
 import type { JournalEntry, SandboxRequest } from '../../src/sandbox/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { providerDeps } from '../../src/providers/runtime.js';
 import { memoryLedger } from '../../src/transport/rejection-ledger.js';
 
 let gw: TestGateway;
@@ -722,13 +723,13 @@ describe('netxd sandbox protocol', () => {
   it('makes an adapter with the wrong credential fail with PROVIDER_AUTH_FAILED', async () => {
     const adapter = createNetxdProvider(
       { ...settings(), credential: 'not-the-credential' },
-      {
+      providerDeps('netxd', {
         log: createLogger({ write: () => undefined }),
         timeoutMs: 2_000,
         maxConcurrency: 2,
         batchConcurrency: 1,
         rejections: memoryLedger(),
-      },
+      }),
     );
     const log = createLogger({ write: () => undefined });
     const [slot] = await adapter.readCustomers!(['100000000005001'], { requestId: 't', log });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayErrorCode, UpstreamError } from '../../src/gateway/errors.js';
-import { TokenWaitTimeout, createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
+import { GatewayErrorCode, UpstreamError } from '../../src/errors.js';
+import { createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
+import { TokenWaitTimeout } from '../../src/transport/types.js';
 
 function fakeClock(start = 1_000_000) {
   let now = start;

@@ -2,14 +2,10 @@
  * Blackhawk CAVS over HTTP: the client-credentials token (cached, single flight, refreshed once after
  * a 401 by the transport) and one set-activation-codes request per batch.
  */
-import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
-import { createHttpClient, type HttpResponse } from '../../transport/http.js';
-import {
-  createTokenCache,
-  jwtExpiry,
-  requestToken,
-  type IssuedToken,
-} from '../../transport/token-cache.js';
+import { GatewayErrorCode, UpstreamError } from '../../errors.js';
+import { requestToken } from '../../transport/oauth.js';
+import { createTokenCache, jwtExpiry, type IssuedToken } from '../../transport/token-cache.js';
+import type { HttpResponse } from '../../transport/types.js';
 import { parseWire } from '../../transport/wire.js';
 import type { CallContext, CardCodeRecord, ProviderDeps } from '../contract.js';
 import type { BlackhawkSettings } from './config.js';
@@ -102,12 +98,8 @@ export function createBlackhawkClient(
   };
 
   const tokens = createTokenCache({ fetch: fetchToken, provider: 'blackhawk', log });
-  const http = createHttpClient({
-    provider: 'blackhawk',
+  const http = deps.http({
     baseUrl: settings.baseUrl,
-    timeoutMs: deps.timeoutMs,
-    maxConcurrency: deps.maxConcurrency,
-    log,
     auth: tokens,
   });
 

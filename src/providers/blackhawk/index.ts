@@ -1,5 +1,5 @@
 /** Blackhawk CAVS (Card Activation Service): sets card activation codes. It has no customers. */
-import { GatewayErrorCode, UpstreamError } from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError } from '../../errors.js';
 import type { CardBatchFailureCode } from '../../generated/graphql.js';
 import { startBlackhawkSandbox } from '../../sandbox/blackhawk.js';
 import {

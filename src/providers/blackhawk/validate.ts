@@ -2,7 +2,7 @@
  * Checks every activation-code record before anything is sent (Blackhawk processes a request all or
  * nothing, and so does the gateway for the whole operation). One pass, regexes compiled once.
  */
-import { UserFacingError, type UserErrorModel } from '../../gateway/errors.js';
+import { UserFacingError, type UserErrorModel } from '../../errors.js';
 import type { CardCodeRecord } from '../contract.js';
 
 /**

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { UpstreamError } from '../../gateway/errors.js';
-import { createHttpClient, type HttpRequest, type HttpResponse } from '../../transport/http.js';
-import { createTokenCache, requestToken, type IssuedToken } from '../../transport/token-cache.js';
+import { UpstreamError } from '../../errors.js';
+import { requestToken } from '../../transport/oauth.js';
+import { createTokenCache, type IssuedToken } from '../../transport/token-cache.js';
+import type { HttpRequest, HttpResponse } from '../../transport/types.js';
 import { parseWire } from '../../transport/wire.js';
 import type { CallContext, ProviderDeps } from '../contract.js';
 import type { EnkashSettings } from './config.js';
@@ -56,12 +57,8 @@ export function createEnkashClient(settings: EnkashSettings, deps: ProviderDeps)
     provider: 'enkash',
     log,
   });
-  const http = createHttpClient({
-    provider: 'enkash',
+  const http = deps.http({
     baseUrl: settings.baseUrl,
-    timeoutMs: deps.timeoutMs,
-    maxConcurrency: deps.maxConcurrency,
-    log,
     auth: tokens,
     tokenRejected,
   });

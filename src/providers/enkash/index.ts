@@ -1,6 +1,6 @@
 /** EnKash Accounts Receivable: activate customers and bulk-update them from a file. No read by id. */
 import { z } from 'zod';
-import { UserFacingError, type UserErrorModel } from '../../gateway/errors.js';
+import { UserFacingError, type UserErrorModel } from '../../errors.js';
 import { startEnkashSandbox } from '../../sandbox/enkash.js';
 import {
   defineProvider,

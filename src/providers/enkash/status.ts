@@ -3,12 +3,7 @@
  * table, and the HTTP-status fallback for 4xx envelopes without a readable errorType.
  */
 import type { CustomerStatus, UserErrorCode } from '../../generated/graphql.js';
-import {
-  GatewayErrorCode,
-  UpstreamError,
-  userError,
-  type UserFacingError,
-} from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from '../../errors.js';
 import type { NormalizedStatus } from '../status.js';
 import type { EnkashEnvelope } from './wire.js';
 

@@ -1,8 +1,8 @@
 /** Fusebill over HTTP: API-key auth, rate-limit headers and the mapping of Fusebill error bodies. */
 import type { z } from 'zod';
-import { GatewayErrorCode, UpstreamError, userError } from '../../gateway/errors.js';
-import type { Logger } from '../../log.js';
-import { createHttpClient, retryAfterHeader, type HttpRequest } from '../../transport/http.js';
+import { GatewayErrorCode, UpstreamError, userError } from '../../errors.js';
+import { retryAfterHeader } from '../../transport/http.js';
+import type { HttpRequest } from '../../transport/types.js';
 import { parseWire } from '../../transport/wire.js';
 import type { ProviderDeps } from '../contract.js';
 import type { FusebillSettings } from './config.js';
@@ -41,13 +41,8 @@ export function createFusebillClient(
   settings: FusebillSettings,
   deps: ProviderDeps,
 ): FusebillClient {
-  const log: Logger = deps.log;
-  const http = createHttpClient({
-    provider: 'fusebill',
+  const http = deps.http({
     baseUrl: settings.baseUrl,
-    timeoutMs: deps.timeoutMs,
-    maxConcurrency: deps.maxConcurrency,
-    log,
     // The key is already base64 of "0:<secret>" as Fusebill issues it: sent verbatim, never re-encoded.
     headers: { authorization: `Basic ${settings.apiKey}` },
     retryAfter: fusebillRetryAfter,

@@ -1,5 +1,5 @@
 /** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
-import { userError } from '../../gateway/errors.js';
+import { userError } from '../../errors.js';
 import { startFusebillSandbox } from '../../sandbox/fusebill.js';
 import {
   defineProvider,

@@ -1,14 +1,9 @@
 /** NetXD over JSON-RPC: per-request ECDSA signatures and the mapping of JSON-RPC errors. */
 import { sign, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  GatewayErrorCode,
-  UpstreamError,
-  userError,
-  type UserFacingError,
-} from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { createHttpClient, type CallKind, type HttpClient } from '../../transport/http.js';
+import type { CallKind, HttpClient } from '../../transport/types.js';
 import { createJsonRpcCaller, type JsonRpcError } from '../../transport/jsonrpc.js';
 import { parseWire } from '../../transport/wire.js';
 import type { CallContext, ProviderDeps } from '../contract.js';
@@ -77,13 +72,7 @@ export function createNetxdClient(settings: NetxdSettings, deps: ProviderDeps): 
   const { log } = deps;
   // Parsed once: signing is per call, key parsing is not.
   const key = parseNetxdPrivateKey(settings.privateKeyPem);
-  const http = createHttpClient({
-    provider: 'netxd',
-    baseUrl: settings.baseUrl,
-    timeoutMs: deps.timeoutMs,
-    maxConcurrency: deps.maxConcurrency,
-    log,
-  });
+  const http = deps.http({ baseUrl: settings.baseUrl });
   // NetXD answers every call on one endpoint and reports outcomes in the JSON-RPC error member. An
   // HTTP 404 is about the endpoint (a wrong origin or path, a proxy's page), never about a customer,
   // so whatever its body says it must not become "not found", which a read would show as null.

@@ -1,7 +1,7 @@
 /** NetXD: read customers, set their status (activation included) over signed JSON-RPC. */
-import { GatewayErrorCode, UpstreamError, userError } from '../../gateway/errors.js';
+import { GatewayErrorCode, UpstreamError, userError } from '../../errors.js';
 import { startNetxdSandbox } from '../../sandbox/netxd.js';
-import type { CallKind } from '../../transport/http.js';
+import type { CallKind } from '../../transport/types.js';
 import {
   defineProvider,
   type CallContext,

@@ -1,6 +1,6 @@
 /** zod schemas of NetXD's raw payloads (only the fields the gateway reads) and its error codes. */
 import { z } from 'zod';
-import type { GatewayErrorCode } from '../../gateway/errors.js';
+import type { GatewayErrorCode } from '../../errors.js';
 import type { UserErrorCode } from '../../generated/graphql.js';
 
 export const GET_CUSTOMER = 'CustomerService.GetCustomer';

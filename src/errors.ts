@@ -1,5 +1,5 @@
-import type { ProviderId } from '../providers/ids.js';
-import type { UserErrorCode } from '../generated/graphql.js';
+import type { ProviderId } from './providers/ids.js';
+import type { UserErrorCode } from './generated/graphql.js';
 
 /**
  * Public codes of GraphQL errors (`extensions.code`) for failures that are not the caller's to fix.

@@ -1,0 +1,95 @@
+/**
+ * What the transport's parts share: the request and response of one upstream call, the operation
+ * a call serves, the auth strategy seam and the client a provider adapter holds. Types only, plus
+ * the one signal the token cache gives the HTTP client, so http.ts, token-cache.ts and wire.ts
+ * import this file and never each other.
+ */
+import type { Headers, Method } from 'got';
+import type { Logger } from '../log.js';
+import type { ProviderId } from '../providers/ids.js';
+
+/** Reads are safe to repeat; a write that may have reached the provider has an unknown outcome. */
+export type CallKind = 'read' | 'write';
+
+/**
+ * The GraphQL operation a provider call serves: its log lines carry the request id, which is
+ * forwarded to the provider. Adapters receive it as their last argument.
+ */
+export interface CallContext {
+  requestId: string;
+  log: Logger;
+}
+
+/** How a client authenticates; token-based strategies cache and refresh behind `header`. */
+export interface AuthStrategy {
+  /** The Authorization header value to send, fetched (once, shared) if needed before `deadline`. */
+  header(deadline: number): Promise<string>;
+  /** The provider answered 401 to this header: forget it so the next `header` call fetches anew. */
+  invalidate(header: string): void;
+}
+
+/** A caller's own deadline passed while it waited for a shared token fetch. */
+export class TokenWaitTimeout extends Error {
+  override readonly name = 'TokenWaitTimeout';
+}
+
+export interface HttpRequest {
+  method: Method;
+  /** Path under the origin, starting with '/'. */
+  path: string;
+  kind: CallKind;
+  searchParams?: Record<string, string>;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string | Buffer | FormData;
+  headers?: Record<string, string>;
+  /** Epoch ms by which the whole call, retries included, must end. */
+  deadline?: number;
+  /** The token request itself: no auth strategy, and not counted against the concurrency limit. */
+  anonymous?: boolean;
+  /** A short label for logs, e.g. "activate"; never includes ids or secrets. */
+  operation: string;
+  /** The GraphQL operation this call serves; absent for shared work such as token fetches. */
+  scope?: CallContext;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. Validate it with zod before reading. */
+  body: unknown;
+}
+
+export interface HttpClient {
+  readonly provider: ProviderId;
+  readonly timeoutMs: number;
+  /**
+   * Sends a request. Resolves with any response the adapter must interpret (2xx and 4xx other than
+   * 401/403/429); rejects with UpstreamError for transport failures, auth failures, 429 and 5xx.
+   */
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+/** What a provider says about its own upstream; the gateway's shared settings are added for it. */
+export interface ProviderHttpOptions {
+  /** Provider origin, scheme://host[:port]. */
+  baseUrl: string;
+  auth?: AuthStrategy;
+  /** Static headers sent on every request (an API key, for example). */
+  headers?: Record<string, string>;
+  /** Seconds to wait after a 429, read from the provider's headers; Retry-After by default. */
+  retryAfter?: (headers: Headers) => number | undefined;
+  /**
+   * True when a response rejects the access token although its HTTP status is not 401 (a provider
+   * that reports auth errors in a 200 envelope). Treated exactly like a 401.
+   */
+  tokenRejected?: (response: HttpResponse) => boolean;
+}
+
+/** Every option of one provider's HTTP client. */
+export interface HttpClientOptions extends ProviderHttpOptions {
+  provider: ProviderId;
+  timeoutMs: number;
+  maxConcurrency: number;
+  log: Logger;
+}
