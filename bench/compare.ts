@@ -3,7 +3,7 @@
  * of the working tree, same sandboxes process, load runs alternating A B A B (medians reported).
  * Usage: node --import tsx bench/compare.ts <rev> [connections=1,16] [rounds=4] [seconds=3]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,8 +15,20 @@ const [rev = 'HEAD', conns = '1,16', roundsArg = '4', secondsArg = '3'] = proces
 const root = resolve('.');
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-before-'));
 execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { stdio: 'ignore' });
-if (!existsSync(join(dir, 'node_modules')))
+// The revision runs on its own dependencies when they differ from the working tree's (Express
+// before the Fastify move, say); otherwise it shares node_modules.
+const sameDependencies =
+  spawnSync('git', ['diff', '--quiet', rev, '--', 'package.json', 'package-lock.json']).status ===
+  0;
+if (!sameDependencies) {
+  process.stderr.write(`[compare] installing the dependencies of ${rev}\n`);
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+} else if (!existsSync(join(dir, 'node_modules'))) {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+}
 
 const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', ['0']);
 const before = await startNode<{ url: string }>(

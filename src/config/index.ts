@@ -21,6 +21,9 @@ const gatewayEnv = z.object({
   UPSTREAM_BATCH_CONCURRENCY: positiveInt(4),
   BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  SHUTDOWN_GRACE_MS: positiveInt(20_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   REDIS_URL: z
     .string()
@@ -75,6 +78,14 @@ export function loadConfig(
   };
   const gateway = gatewayEnv.safeParse(env);
   collect(gateway);
+  if (
+    gateway.success &&
+    gateway.data.HTTP_HEADERS_TIMEOUT_MS > gateway.data.HTTP_REQUEST_TIMEOUT_MS
+  ) {
+    problems.push(
+      'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS (the request includes its headers)',
+    );
+  }
   const disabled = new Set(gateway.data?.DISABLED_PROVIDERS ?? []);
   for (const provider of providers) {
     if (!disabled.has(provider.id)) collect(provider.env.safeParse(env));

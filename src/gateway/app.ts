@@ -1,124 +1,103 @@
 /**
- * The HTTP surface: POST/GET /graphql (Apollo Server, with the GraphQL multipart request spec for
- * uploads), GET /healthz, a request id per operation and a JSON log line per operation.
+ * The HTTP surface on Fastify: POST/GET /graphql (Apollo Server, with the GraphQL multipart request
+ * spec for uploads), GET /healthz, a request id per request, JSON errors for everything the
+ * HTTP layer refuses itself, and a bounded graceful close.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import DataLoader from 'dataloader';
-import express, { type ErrorRequestHandler } from 'express';
-import graphqlUploadExpress from 'graphql-upload/graphqlUploadExpress.mjs';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
-import type { CustomerModel, ProviderId } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
-import type { GatewayContext } from './context.js';
-import { UpstreamError, UserFacingError } from '../errors.js';
+import {
+  ClientRequestError,
+  MULTIPART_PENDING,
+  hasPreflightHeader,
+  parseMultipart,
+  registerBodyParsers,
+} from './body.js';
+import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
+import { operationLog } from './operation-log.js';
 import { buildSchema } from './schema.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
   readonly url: string;
   readonly httpServer: http.Server;
+  /**
+   * Stops accepting connections, lets running requests finish (new requests on open connections
+   * get 503), and after SHUTDOWN_GRACE_MS closes whatever is still open.
+   */
   stop(): Promise<void>;
 }
 
 type GatewayOptions = Pick<
   GatewayConfig,
-  'PORT' | 'HOST' | 'NODE_ENV' | 'BODY_LIMIT_BYTES' | 'UPLOAD_MAX_FILE_BYTES'
+  | 'PORT'
+  | 'HOST'
+  | 'NODE_ENV'
+  | 'BODY_LIMIT_BYTES'
+  | 'UPLOAD_MAX_FILE_BYTES'
+  | 'HTTP_HEADERS_TIMEOUT_MS'
+  | 'HTTP_REQUEST_TIMEOUT_MS'
+  | 'SHUTDOWN_GRACE_MS'
 > & { providers: ProviderSet; log: Logger };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the per-request loaders: one DataLoader per provider, created on first use. */
-function customerLoaders(ctx: Pick<GatewayContext, 'providers' | 'call'>) {
-  const loaders = new Map<ProviderId, DataLoader<string, CustomerModel | null>>();
-  return (provider: ProviderId) => {
-    let loader = loaders.get(provider);
-    if (!loader) {
-      const adapter = ctx.providers.adapter(provider);
-      loader = new DataLoader<string, CustomerModel | null>(
-        async (ids) => {
-          if (!adapter.readCustomers) throw new Error(`${provider} has no customer read`);
-          return adapter.readCustomers(ids, ctx.call);
-        },
-        { name: `${provider}.customers`, maxBatchSize: 100 },
-      );
-      loaders.set(provider, loader);
-    }
-    return loader;
-  };
+/** A given x-request-id when it is safe to log and forward, else a new one. */
+function requestId(request: http.IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** The public code (and provider) of an error as the client sees it, for the operation log. */
-function errorSummary(error: { extensions?: Record<string, unknown> }): {
-  code: string;
-  provider?: string;
-} {
-  const original = unwrapResolverError(error);
-  if (original instanceof UpstreamError)
-    return { code: original.code, provider: original.provider };
-  if (original instanceof UserFacingError) {
-    const first = original.errors[0];
-    return {
-      code: first?.code ?? 'INVALID_INPUT',
-      ...(first?.provider ? { provider: first.provider } : {}),
-    };
-  }
-  const code = error.extensions?.code;
-  return { code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' };
-}
-
-function operationLog(): ApolloServerPlugin<GatewayContext> {
-  return {
-    requestDidStart() {
-      const started = performance.now();
-      return Promise.resolve({
-        willSendResponse({ contextValue: ctx, operationName, response, errors }) {
-          const summaries = (errors ?? []).map(errorSummary);
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const fields = {
-            operationName: operationName ?? null,
-            durationMs: Math.round((performance.now() - started) * 10) / 10,
-            errorCodes: summaries.length ? summaries.map((s) => s.code) : undefined,
-            errorProviders: summaries.some((s) => s.provider)
-              ? [...new Set(summaries.map((s) => s.provider).filter(Boolean))]
-              : undefined,
-            userErrorCount: body?.data ? countUserErrors(body.data) : undefined,
-          };
-          ctx.log.info('graphql operation', fields);
-          return Promise.resolve();
-        },
-      });
-    },
-  };
-}
-
-function countUserErrors(data: Record<string, unknown>): number | undefined {
-  let total: number | undefined;
-  for (const value of Object.values(data)) {
-    const list = (value as { userErrors?: unknown } | null)?.userErrors;
-    if (Array.isArray(list)) total = (total ?? 0) + list.length;
-  }
-  return total;
+function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+): FastifyReply {
+  return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { log, providers } = options;
   const production = options.NODE_ENV === 'production';
-  const app = express();
-  app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const bodyOptions = {
+    bodyLimit: options.BODY_LIMIT_BYTES,
+    uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES,
+  };
 
-  const server = new ApolloServer<GatewayContext>({
+  const app = Fastify({
+    // The project's logger writes the one line per operation; Fastify's stays off the hot path.
+    logger: false,
+    genReqId: requestId,
+    requestIdHeader: false,
+    bodyLimit: options.BODY_LIMIT_BYTES,
+    // Sized for an API: a client has this long to send its headers, and its whole request.
+    requestTimeout: options.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: options.HTTP_HEADERS_TIMEOUT_MS,
+      // Node checks both timeouts on this interval (30 s by default, longer than the timeouts).
+      connectionsCheckingInterval: 1_000,
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // As under Express: /graphql/ and /GRAPHQL reach the endpoint too; a __proto__ key in a body
+    // is dropped rather than refused.
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
-    // Apollo's own messages (start-up, drain, plugin warnings) as JSON lines like everything else.
+    // Apollo's own messages (start-up, plugin warnings) as JSON lines like everything else.
     logger: {
       debug: (message: unknown) => log.debug(String(message), { source: 'apollo' }),
       info: (message: unknown) => log.info(String(message), { source: 'apollo' }),
@@ -132,82 +111,116 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     includeStacktraceInErrorResponses: !production,
     formatError: createFormatError(log, !production),
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       // No field sets cache hints and no response is HTTP-cached: computing a policy per field is waste.
       ApolloServerPluginCacheControlDisabled(),
       operationLog(),
     ],
   });
-  await server.start();
+  await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  registerBodyParsers(app, bodyOptions);
+  const contextFor = createContextFactory({
+    log,
+    providers,
+    uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES,
+  });
+  const graphql = fastifyApolloHandler(apollo, {
+    context: (request) => Promise.resolve(contextFor(request.id)),
   });
 
-  app.use(
-    '/graphql',
-    (req, res, next) => {
-      const given = req.header('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-      res.locals.requestId = requestId;
-      res.setHeader('x-request-id', requestId);
-      // Customer and card state changes under the caller: no shared cache may keep an answer.
-      res.setHeader('cache-control', 'no-store');
-      next();
-    },
-    express.json({ limit: options.BODY_LIMIT_BYTES }),
-    graphqlUploadExpress({ maxFileSize: options.UPLOAD_MAX_FILE_BYTES, maxFiles: 1 }),
-    expressMiddleware(server, {
-      context: ({ res }) => {
-        const requestId = String(res.locals.requestId);
-        const requestLog = log.child({ requestId });
-        const call = { requestId, log: requestLog };
-        const base = {
-          requestId,
-          log: requestLog,
-          providers,
-          call,
-          limits: { uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES },
-        };
-        return Promise.resolve({ ...base, customerLoader: customerLoaders(base) });
-      },
-    }),
-  );
+  // Set when the close starts: answers still being written then end their connection, so a
+  // kept-alive client does not hold the drain open (Node closes only connections idle at that moment).
+  let closing = false;
 
-  // Body-parser and upload failures: a JSON GraphQL error instead of Express's HTML page.
-  const onError: ErrorRequestHandler = (
-    error: { status?: number; statusCode?: number; message?: string; type?: string },
-    _req,
-    res,
-    _next,
-  ) => {
-    const status = error.status ?? error.statusCode ?? 500;
-    const code =
-      status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    // body-parser quotes the start of a body it cannot parse: never echo request bytes.
-    const message =
-      status === 413
-        ? `Request body is larger than the limit of ${options.BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES)`
-        : error.type === 'entity.parse.failed'
-          ? 'Request body is not valid JSON'
-          : status < 500
-            ? (error.message ?? 'Bad request')
-            : 'Internal error';
-    if (status >= 500) log.error('http error', { error, status });
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
-  };
-  app.use(onError);
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.PORT, options.HOST, resolve);
+  app.get('/healthz', (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+    void reply.send({ status: 'ok' });
   });
-  const { address, port } = httpServer.address() as AddressInfo;
+
+  app.all<{ Reply: string }>('/graphql', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    // Customer and card state changes under the caller: no shared cache may keep an answer.
+    void reply.header('cache-control', 'no-store');
+    if (request.body === MULTIPART_PENDING) {
+      request.body = hasPreflightHeader(request)
+        ? await parseMultipart(request.raw, reply.raw, bodyOptions)
+        : undefined;
+    }
+    const body = await graphql.call(app, request, reply);
+    if (closing) void reply.header('connection', 'close');
+    return body;
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void sendError(
+      reply,
+      404,
+      'NOT_FOUND',
+      `No such endpoint: ${request.method} ${request.url.split('?')[0].slice(0, 100)}`,
+    );
+  });
+
+  // Body parsing, uploads and anything else the HTTP layer refuses: one JSON GraphQL error.
+  app.setErrorHandler((error: FastifyError | ClientRequestError, request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('cache-control', 'no-store');
+    if (error instanceof ClientRequestError) {
+      // Fastify closes the connection after any body-parser error; a body read to its end (bad
+      // JSON, say) leaves nothing unread on the connection, so it may stay open.
+      if (error.closeConnection) void reply.header('connection', 'close');
+      else reply.removeHeader('connection');
+      return sendError(reply, error.statusCode, error.code, error.message);
+    }
+    const status = error.statusCode ?? 500;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      void reply.header('connection', 'close');
+      return sendError(
+        reply,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `Request body is larger than the limit of ${options.BODY_LIMIT_BYTES} bytes (BODY_LIMIT_BYTES)`,
+      );
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return sendError(
+        reply,
+        400,
+        'BAD_REQUEST',
+        'Request body length does not match Content-Length',
+      );
+    }
+    if (status >= 400 && status < 500) {
+      // Fastify's own refusals; its messages may quote request bytes, so they are not passed on.
+      return sendError(reply, status, 'BAD_REQUEST', 'Bad request');
+    }
+    log.error('http error', { error, status, requestId: request.id });
+    return sendError(reply, 500, 'INTERNAL_SERVER_ERROR', 'Internal error');
+  });
+
+  await app.listen({ port: options.PORT, host: options.HOST });
+  const { address, port } = app.server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    closing = true;
+    const grace = setTimeout(() => {
+      log.warn('requests still running after the shutdown grace period: closing them', {
+        graceMs: options.SHUTDOWN_GRACE_MS,
+      });
+      app.server.closeAllConnections();
+    }, options.SHUTDOWN_GRACE_MS);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(grace);
+    }
+    await apollo.stop();
+  };
 
   return {
     url: `http://${host}:${port}/graphql`,
-    httpServer,
-    stop: () => server.stop(),
+    httpServer: app.server,
+    stop: () => (stopping ??= stop()),
   };
 }

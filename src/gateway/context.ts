@@ -1,7 +1,15 @@
-import type DataLoader from 'dataloader';
+/**
+ * The per-request context every resolver receives, and its factory. Built once per GraphQL request
+ * on the hot path, so it holds no closures: loaders are made on first use, for the providers an
+ * operation actually touches.
+ */
+import DataLoader from 'dataloader';
 import type { Logger } from '../log.js';
 import type { CallContext, CustomerModel, ProviderId } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
+
+/** Largest number of ids one DataLoader batch hands to an adapter. */
+const MAX_BATCH = 100;
 
 /** Everything a resolver may use during one GraphQL operation. Built per request. */
 export interface GatewayContext {
@@ -10,6 +18,61 @@ export interface GatewayContext {
   providers: ProviderSet;
   /** Per-request customer loaders, one per provider: the same customer is fetched once per operation. */
   customerLoader(provider: ProviderId): DataLoader<string, CustomerModel | null>;
+  /** What every adapter call receives: the request id and the request's logger. */
   call: CallContext;
   limits: { uploadMaxFileBytes: number };
+  /** performance.now() when the request's context was built, for the operation log line. */
+  startedAt: number;
+}
+
+/** What does not change between requests. */
+export interface ContextOptions {
+  log: Logger;
+  providers: ProviderSet;
+  uploadMaxFileBytes: number;
+}
+
+class RequestContext implements GatewayContext {
+  readonly log: Logger;
+  readonly call: CallContext;
+  readonly providers: ProviderSet;
+  readonly limits: { uploadMaxFileBytes: number };
+  readonly startedAt = performance.now();
+  private loaders: Map<ProviderId, DataLoader<string, CustomerModel | null>> | undefined;
+
+  constructor(
+    readonly requestId: string,
+    shared: ContextOptions & { limits: { uploadMaxFileBytes: number } },
+  ) {
+    this.log = shared.log.child({ requestId });
+    this.call = { requestId, log: this.log };
+    this.providers = shared.providers;
+    this.limits = shared.limits;
+  }
+
+  customerLoader(provider: ProviderId): DataLoader<string, CustomerModel | null> {
+    this.loaders ??= new Map();
+    let loader = this.loaders.get(provider);
+    if (!loader) {
+      const adapter = this.providers.adapter(provider);
+      const call = this.call;
+      loader = new DataLoader<string, CustomerModel | null>(
+        async (ids) => {
+          if (!adapter.readCustomers) throw new Error(`${provider} has no customer read`);
+          return adapter.readCustomers(ids, call);
+        },
+        { name: `${provider}.customers`, maxBatchSize: MAX_BATCH },
+      );
+      this.loaders.set(provider, loader);
+    }
+    return loader;
+  }
+}
+
+/** Returns the per-request context factory; the shared parts are bound once here. */
+export function createContextFactory(
+  options: ContextOptions,
+): (requestId: string) => GatewayContext {
+  const shared = { ...options, limits: { uploadMaxFileBytes: options.uploadMaxFileBytes } };
+  return (requestId) => new RequestContext(requestId, shared);
 }

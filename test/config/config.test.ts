@@ -20,6 +20,9 @@ describe('configuration', () => {
       PORT: 4000,
       UPSTREAM_TIMEOUT_MS: 10_000,
       BODY_LIMIT_BYTES: 32 * 1024 * 1024,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      SHUTDOWN_GRACE_MS: 20_000,
     });
     expect(config.disabled.size).toBe(0);
   });
@@ -57,6 +60,12 @@ describe('configuration', () => {
     ],
     [{ NETXD_KEY_ID: 'k' }, 'NETXD_KEY_ID is set but NETXD_BASE_URL is not'],
     [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '0' }, 'HTTP_REQUEST_TIMEOUT_MS'],
+    [{ SHUTDOWN_GRACE_MS: 'soon' }, 'SHUTDOWN_GRACE_MS'],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' },
+      'HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS',
+    ],
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     [
       { NODE_ENV: 'production' },

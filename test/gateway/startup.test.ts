@@ -74,6 +74,49 @@ describe('process start-up', () => {
     expect(code).toBe(0);
   });
 
+  it('stops as node does when a container runtime sends SIGTERM to `npm start`: drains, then exits', async () => {
+    // npm runs the script through a shell; unless the script hands over to node, SIGTERM stops npm
+    // and the shell and leaves node serving, re-parented, on the port.
+    const npm = spawn('npm', ['start', '--silent'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        SANDBOX_LATENCY_MS: '600',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(npm);
+    let stderr = '';
+    npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${stderr}`)), 20_000);
+      npm.stderr.on('data', () => {
+        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(stderr);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    // A read that takes 600 ms at the sandbox is running when the signal arrives.
+    const running = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customer(id: "fusebill:12000750") { status } }' }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    npm.kill('SIGTERM');
+
+    const res = await running;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { customer: { status: 'ACTIVE' } } });
+    const [code] = (await once(npm, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    // Nothing serves the port any more: node itself has exited, not only npm.
+    await expect(fetch(url.replace('/graphql', '/healthz'))).rejects.toThrow();
+  });
+
   it('refuses to start on bad configuration, naming the variable and not the secret', async () => {
     const proc = start({
       PORT: '0',
