@@ -6,8 +6,6 @@
 import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { NetxdSettings } from '../providers/netxd/config.js';
-import { isNetxdStatus, NETXD_STATUS_TABLE } from '../providers/netxd/status.js';
-import { GET_CUSTOMER, NETXD_ERRORS, UPDATE_CUSTOMER_STATUS } from '../providers/netxd/wire.js';
 import {
   startSandboxServer,
   type SandboxHandle,
@@ -56,10 +54,39 @@ export function seedNetxdCustomers(): Map<string, NetxdSandboxCustomer> {
   return customers;
 }
 
-type ErrorName = keyof typeof NETXD_ERRORS;
+// The sandbox writes down NetXD's documented names itself rather than importing the adapter's
+// tables: a sandbox that shared the adapter's table could never show that table to be wrong.
 
-function rpcError(id: string | null, name: ErrorName, message: string): SandboxResponse {
-  return { status: 200, body: { id, error: { code: NETXD_ERRORS[name].code, message } } };
+/** The methods on NetXD's customer API pages. */
+const GET_CUSTOMER = 'CustomerService.GetCustomer';
+const UPDATE_CUSTOMER_STATUS = 'CustomerService.UpdateCustomerStatus';
+
+/** The customer statuses UpdateCustomerStatus documents, spelled as NetXD spells them. */
+const STATUSES: ReadonlySet<string> = new Set([
+  'ACTIVE',
+  'IN_ACTIVE',
+  'DORMANT',
+  'SUSPENDED',
+  'BLOCKED',
+  'BLACK_LISTED',
+]);
+
+/**
+ * The JSON-RPC error codes the sandbox answers with: JSON-RPC 2.0's reserved codes, and codes in
+ * the implementation-defined server range for the business outcomes (docs/providers/netxd.md).
+ */
+const ERRORS = {
+  PARSE_ERROR: -32700,
+  INVALID_REQUEST: -32600,
+  METHOD_NOT_FOUND: -32601,
+  INVALID_PARAMS: -32602,
+  CUSTOMER_NOT_FOUND: -32001,
+  INVALID_STATUS_TRANSITION: -32002,
+  AUTHENTICATION_FAILED: -32003,
+} as const;
+
+function rpcError(id: string | null, name: keyof typeof ERRORS, message: string): SandboxResponse {
+  return { status: 200, body: { id, error: { code: ERRORS[name], message } } };
 }
 
 const envelope = z.object({
@@ -119,12 +146,8 @@ export function createNetxdHandler(
         'ID must be a digit string, notes at most 500 characters',
       );
     const target = parsed.data.status ?? parsed.data.Status;
-    if (target === undefined || !isNetxdStatus(target)) {
-      return rpcError(
-        id,
-        'INVALID_PARAMS',
-        `status must be one of ${Object.keys(NETXD_STATUS_TABLE).join(', ')}`,
-      );
+    if (target === undefined || !STATUSES.has(target)) {
+      return rpcError(id, 'INVALID_PARAMS', `status must be one of ${[...STATUSES].join(', ')}`);
     }
     const customer = state.customers.get(parsed.data.ID);
     if (!customer) return rpcError(id, 'CUSTOMER_NOT_FOUND', 'Customer not found');

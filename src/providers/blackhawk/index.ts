@@ -1,7 +1,6 @@
 /** Blackhawk CAVS (Card Activation Service): sets card activation codes. It has no customers. */
 import { GatewayErrorCode, UpstreamError } from '../../errors.js';
 import type { CardBatchFailureCode } from '../../generated/graphql.js';
-import { startBlackhawkSandbox } from '../../sandbox/blackhawk.js';
 import {
   defineProvider,
   type CallContext,
@@ -116,6 +115,8 @@ export const blackhawkProvider = defineProvider({
   id: 'blackhawk',
   env: blackhawkEnv,
   liveSettings: blackhawkLiveSettings,
-  startSandbox: startBlackhawkSandbox,
+  // Loaded only when the provider runs against its sandbox: a live gateway never imports it.
+  startSandbox: async (options) =>
+    (await import('../../sandbox/blackhawk.js')).startBlackhawkSandbox(options),
   create: createBlackhawkProvider,
 });

@@ -1,7 +1,6 @@
 /** EnKash Accounts Receivable: activate customers and bulk-update them from a file. No read by id. */
 import { z } from 'zod';
 import { UserFacingError, type UserErrorModel } from '../../errors.js';
-import { startEnkashSandbox } from '../../sandbox/enkash.js';
 import {
   defineProvider,
   type BulkFile,
@@ -130,6 +129,8 @@ export const enkashProvider = defineProvider({
   id: 'enkash',
   env: enkashEnv,
   liveSettings: enkashLiveSettings,
-  startSandbox: startEnkashSandbox,
+  // Loaded only when the provider runs against its sandbox: a live gateway never imports it.
+  startSandbox: async (options) =>
+    (await import('../../sandbox/enkash.js')).startEnkashSandbox(options),
   create: createEnkashProvider,
 });

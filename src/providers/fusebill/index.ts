@@ -1,6 +1,5 @@
 /** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
 import { userError } from '../../errors.js';
-import { startFusebillSandbox } from '../../sandbox/fusebill.js';
 import {
   defineProvider,
   type ActivationRequest,
@@ -150,6 +149,8 @@ export const fusebillProvider = defineProvider({
   id: 'fusebill',
   env: fusebillEnv,
   liveSettings: fusebillLiveSettings,
-  startSandbox: startFusebillSandbox,
+  // Loaded only when the provider runs against its sandbox: a live gateway never imports it.
+  startSandbox: async (options) =>
+    (await import('../../sandbox/fusebill.js')).startFusebillSandbox(options),
   create: createFusebillProvider,
 });

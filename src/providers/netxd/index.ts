@@ -1,6 +1,5 @@
 /** NetXD: read customers, set their status (activation included) over signed JSON-RPC. */
 import { GatewayErrorCode, UpstreamError, userError } from '../../errors.js';
-import { startNetxdSandbox } from '../../sandbox/netxd.js';
 import type { CallKind } from '../../transport/types.js';
 import {
   defineProvider,
@@ -126,6 +125,8 @@ export const netxdProvider = defineProvider({
   id: 'netxd',
   env: netxdEnv,
   liveSettings: netxdLiveSettings,
-  startSandbox: startNetxdSandbox,
+  // Loaded only when the provider runs against its sandbox: a live gateway never imports it.
+  startSandbox: async (options) =>
+    (await import('../../sandbox/netxd.js')).startNetxdSandbox(options),
   create: createNetxdProvider,
 });
