@@ -2,6 +2,8 @@
  * Before and after, side by side in one run: the gateway from a git revision against the gateway
  * of the working tree, same sandboxes process, load runs alternating A B A B (medians reported).
  * Usage: node --import tsx bench/compare.ts <rev> [connections=1,16] [rounds=4] [seconds=3]
+ * AFTER_ENV='{"LOG_LEVEL":"warn"}' adds variables to the working tree's gateway only (to price a
+ * setting: compare HEAD with itself).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -36,15 +38,22 @@ const before = await startNode<{ url: string }>(
   [],
   gatewayEnv(sandboxes.info),
 );
-const after = await startNode<{ url: string }>('src/main.ts', [], gatewayEnv(sandboxes.info));
+const afterEnv = JSON.parse(process.env.AFTER_ENV ?? '{}') as Record<string, string>;
+const after = await startNode<{ url: string }>(
+  'src/main.ts',
+  [],
+  gatewayEnv(sandboxes.info, afterEnv),
+);
 const body = JSON.stringify({
   query: 'query ($id: ID!) { customer(id: $id) { id status } }',
   variables: { id: 'fusebill:12000750' },
 });
-const load = (url: string, connections: number) =>
-  runNode<{ rps: number; p50: number }>('bench/load.ts', [
+/** One load run; with the gateway's CPU time per request, the least noisy figure here. */
+const load = async (gateway: typeof before, connections: number) => {
+  const cpuBefore = gateway.cpuMs();
+  const result = await runNode<{ rps: number; p50: number; total: number }>('bench/load.ts', [
     JSON.stringify({
-      url,
+      url: gateway.info.url,
       connections,
       durationS: Number(secondsArg),
       method: 'POST',
@@ -52,23 +61,34 @@ const load = (url: string, connections: number) =>
       body,
     }),
   ]);
+  return { ...result, cpuUs: ((gateway.cpuMs() - cpuBefore) * 1000) / result.total };
+};
 try {
   for (const connections of conns.split(',').map(Number)) {
-    await load(before.info.url, connections);
-    await load(after.info.url, connections);
-    const a: { rps: number; p50: number }[] = [];
-    const b: { rps: number; p50: number }[] = [];
+    await load(before, connections);
+    await load(after, connections);
+    const a: { rps: number; p50: number; cpuUs: number }[] = [];
+    const b: { rps: number; p50: number; cpuUs: number }[] = [];
     for (let i = 0; i < Number(roundsArg); i++) {
-      a.push(await load(before.info.url, connections));
-      b.push(await load(after.info.url, connections));
+      a.push(await load(before, connections));
+      b.push(await load(after, connections));
     }
     const ra = median(a.map((r) => r.rps));
     const rb = median(b.map((r) => r.rps));
     console.log(
       JSON.stringify({
         connections,
-        before: { rev, rps: round(ra, 0), p50: round(median(a.map((r) => r.p50)), 3) },
-        after: { rps: round(rb, 0), p50: round(median(b.map((r) => r.p50)), 3) },
+        before: {
+          rev,
+          rps: round(ra, 0),
+          p50: round(median(a.map((r) => r.p50)), 3),
+          cpuUsPerRequest: round(median(a.map((r) => r.cpuUs)), 1),
+        },
+        after: {
+          rps: round(rb, 0),
+          p50: round(median(b.map((r) => r.p50)), 3),
+          cpuUsPerRequest: round(median(b.map((r) => r.cpuUs)), 1),
+        },
         afterVsBefore: round(rb / ra, 3),
       }),
     );

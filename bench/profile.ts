@@ -1,7 +1,7 @@
 /**
  * Where the gateway's time goes on one scenario: runs the gateway under `node --cpu-prof` against
  * the sandboxes process, drives load, stops it, and prints the heaviest functions by self time.
- * Usage: tsx bench/profile.ts <read|bulk> [seconds]
+ * Usage: tsx bench/profile.ts <read|bulk|floor> [seconds]   (floor: the bare server (b) on the read)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,21 +24,28 @@ const dir = mkdtempSync(join(tmpdir(), 'switchyard-prof-'));
 const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', [
   scenario === 'bulk' ? '50' : '0',
 ]);
+const { baseUrl, apiKey } = sandboxes.info.settings.fusebill;
+const target =
+  scenario === 'floor' ? ['bench/servers/bare.ts', 'http-got', baseUrl, apiKey] : ['src/main.ts'];
 const child = spawn(
   process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'src/main.ts'],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', ...target],
   {
     env: { ...process.env, NODE_ENV: 'production', ...gatewayEnv(sandboxes.info) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
+// The gateway names its URL on stderr; the bare server in a JSON line on stdout.
 const url = await new Promise<string>((resolve) => {
-  child.stdout.on('data', (chunk: Buffer) => {
-    const match = /"url":"([^"]+)"/.exec(chunk.toString());
+  const find = (chunk: Buffer) => {
+    const match = /(?:"url":"|GraphQL endpoint: )(http[^"\s]+)/.exec(chunk.toString());
     if (match?.[1]) resolve(match[1]);
-  });
+  };
+  child.stdout.on('data', find);
+  child.stderr.on('data', find);
 });
 child.stdout.resume();
+child.stderr.resume();
 
 if (scenario === 'bulk') {
   const codes = makeCodes(100_000);

@@ -8,6 +8,8 @@ export interface Started<Info> {
   info: Info;
   /** Peak resident set size of the process so far, in MiB (VmHWM). */
   peakRssMb(): number;
+  /** CPU time (user + system) the process has used so far, in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -23,28 +25,45 @@ export async function startNode<Info>(
 ): Promise<Started<Info>> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const info = await new Promise<Info>((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`${entry} did not become ready`)), readyMs);
+    let errors = '';
+    const ready = (parsed: Info) => {
+      clearTimeout(timer);
+      // From here on stdout (the gateway's per-operation logs) is drained and dropped; stderr
+      // goes on to ours, the gateway's start-up banner excepted.
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
+      resolve(parsed);
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not become ready in ${readyMs} ms`));
+    }, readyMs);
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (const line of buffer.split('\n')) {
         if (!line.startsWith('{')) continue;
         try {
-          const parsed = JSON.parse(line) as Info & { ready?: boolean; msg?: string };
-          if (parsed.ready || parsed.msg === 'gateway listening') {
-            clearTimeout(timer);
-            // From here on the output (the gateway's per-operation logs) is drained and dropped.
-            child.stdout.removeAllListeners('data');
-            child.stdout.resume();
-            resolve(parsed);
-            return;
-          }
+          const parsed = JSON.parse(line) as Info & { ready?: boolean };
+          if (parsed.ready) return ready(parsed);
         } catch {
           // a partial line: wait for more
         }
+      }
+    });
+    // The gateway says where it listens on stderr, whatever its LOG_LEVEL.
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+      const url = /Switchyard GraphQL endpoint: (\S+)/.exec(errors)?.[1];
+      if (url) {
+        errors = '';
+        ready({ url } as Info);
+      } else if (!errors.includes('Switchyard') && errors.includes('\n')) {
+        process.stderr.write(errors);
+        errors = '';
       }
     });
     child.once('exit', (code) =>
@@ -55,6 +74,7 @@ export async function startNode<Info>(
     child,
     info,
     peakRssMb: () => peakRss(child.pid!),
+    cpuMs: () => cpuTimeMs(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -63,6 +83,12 @@ export async function startNode<Info>(
       clearTimeout(timer);
     },
   };
+}
+
+/** User + system CPU time of a process, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function cpuTimeMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export function peakRss(pid: number): number {

@@ -23,6 +23,8 @@ export interface OverheadRow {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time of the server process per request (µs); the gateway's, or a floor's. */
+  cpuUsPerRequest: number;
   errors: number;
 }
 
@@ -65,11 +67,11 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
           headers: { authorization: `Basic ${apiKey}` },
         },
       },
-      { name: 'gateway', load: graphqlTarget(gateway.info.url) },
-      { name: 'floor: http + got (b)', load: graphqlTarget(floor.info.url) },
-      { name: 'http + undici (c)', load: graphqlTarget(floorUndici.info.url) },
-      { name: 'express + got (d)', load: graphqlTarget(express.info.url) },
-    ];
+      { name: 'gateway', load: graphqlTarget(gateway.info.url), server: gateway },
+      { name: 'floor: http + got (b)', load: graphqlTarget(floor.info.url), server: floor },
+      { name: 'http + undici (c)', load: graphqlTarget(floorUndici.info.url), server: floorUndici },
+      { name: 'express + got (d)', load: graphqlTarget(express.info.url), server: express },
+    ] as { name: string; load: object; server?: Started<{ url: string }> }[];
 
     const rows: OverheadRow[] = [];
     for (const connections of [1, 32]) {
@@ -78,14 +80,21 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
           JSON.stringify({ ...target.load, connections, durationS: 1 }),
         ]); // warm-up
       }
-      const samples = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+      const samples = new Map<string, (LoadResult & { cpuUs: number })[]>(
+        targets.map((t) => [t.name, []]),
+      );
       for (let round_ = 0; round_ < opts.rounds; round_++) {
         for (let i = 0; i < targets.length; i++) {
           const target = targets[(i + round_) % targets.length]!;
+          const cpuBefore = target.server?.cpuMs() ?? 0;
           const result = await runNode<LoadResult>('bench/load.ts', [
             JSON.stringify({ ...target.load, connections, durationS: opts.durationS }),
           ]);
-          samples.get(target.name)!.push(result);
+          // The server's own CPU per request: steadier on a shared machine than its throughput.
+          const cpuUs = target.server
+            ? ((target.server.cpuMs() - cpuBefore) * 1000) / result.total
+            : NaN;
+          samples.get(target.name)!.push({ ...result, cpuUs });
         }
       }
       for (const target of targets) {
@@ -96,6 +105,7 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
           rps: round(median(runs.map((r) => r.rps)), 0),
           p50: round(median(runs.map((r) => r.p50)), 3),
           p99: round(median(runs.map((r) => r.p99)), 3),
+          cpuUsPerRequest: round(median(runs.map((r) => r.cpuUs)), 1),
           errors: runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
         });
       }
@@ -107,6 +117,10 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
     const ratios = [1, 32].map((c) => ({
       connections: c,
       gatewayVsFloor: round(get('gateway', c).rps / get(FLOOR, c).rps, 3),
+      gatewayCpuVsFloor: round(
+        get('gateway', c).cpuUsPerRequest / get(FLOOR, c).cpuUsPerRequest,
+        3,
+      ),
       floorVsUndici: round(get(FLOOR, c).rps / get('http + undici (c)', c).rps, 3),
       expressVsFloor: round(get('express + got (d)', c).rps / get(FLOOR, c).rps, 3),
       gatewayAddedP50Ms: round(addedP50('gateway', c), 3),
