@@ -16,6 +16,7 @@ import {
   MAX_CODES_PER_REQUEST,
   blackhawkResult,
   blackhawkToken,
+  serializeCodeRecords,
 } from '../../src/providers/blackhawk/wire.js';
 import type { CardCodeRecord } from '../../src/providers/contract.js';
 
@@ -36,6 +37,29 @@ function validationErrors(records: CardCodeRecord[]) {
   }
   throw new Error('expected validation to fail');
 }
+
+describe('serializeCodeRecords', () => {
+  it('writes exactly what JSON.stringify writes for the wire shape, for any valid record', () => {
+    const records = [
+      good(),
+      good({ programNumber: '9'.repeat(19), proxyNumber: '0', activationCode: 'AbCd' }),
+      good({ proxyNumber: '1'.repeat(19), activationCode: 'Z'.repeat(16) }),
+      ...Array.from({ length: 997 }, (_, i) =>
+        good({ proxyNumber: String(6039530400000000000n + BigInt(i)), activationCode: `code${i}` }),
+      ),
+    ];
+    expect(validateCardCodes(records)).toHaveLength(MAX_CODES_PER_REQUEST);
+    const expected = JSON.stringify(
+      records.map((r) => ({
+        quoteNumber: r.programNumber,
+        proxyNumber: r.proxyNumber,
+        activationCode: r.activationCode,
+      })),
+    );
+    expect(serializeCodeRecords(records)).toBe(expected);
+    expect(serializeCodeRecords([])).toBe('[]');
+  });
+});
 
 describe('validateCardCodes', () => {
   it.each<[string, Partial<CardCodeRecord>]>([

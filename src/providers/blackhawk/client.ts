@@ -16,7 +16,7 @@ import {
   blackhawkRejection,
   blackhawkResult,
   blackhawkToken,
-  toWireRecords,
+  serializeCodeRecords,
   type BlackhawkToken,
 } from './wire.js';
 
@@ -121,7 +121,8 @@ export function createBlackhawkClient(
         path: SET_CODES_PATH,
         kind: 'write',
         operation: 'set activation codes',
-        json: toWireRecords(batch),
+        body: serializeCodeRecords(batch),
+        headers: { 'content-type': 'application/json' },
         scope: ctx,
       });
       if (response.statusCode >= 200 && response.statusCode < 300) {
