@@ -20,6 +20,7 @@ import {
   parseMultipart,
   registerBodyParsers,
 } from './body.js';
+import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
 import { operationLog } from './operation-log.js';
@@ -95,8 +96,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     onConstructorPoisoning: 'remove',
   });
 
+  const schema = buildSchema();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    schema,
     // Apollo's own messages (start-up, plugin warnings) as JSON lines like everything else.
     logger: {
       debug: (message: unknown) => log.debug(String(message), { source: 'apollo' }),
@@ -113,6 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       // No field sets cache hints and no response is HTTP-cached: computing a policy per field is waste.
       ApolloServerPluginCacheControlDisabled(),
+      cardCodesPlugin(schema),
       operationLog(),
     ],
   });

@@ -5,7 +5,12 @@
  */
 import DataLoader from 'dataloader';
 import type { Logger } from '../log.js';
-import type { CallContext, CustomerModel, ProviderId } from '../providers/contract.js';
+import type {
+  CallContext,
+  CardCodeRecord,
+  CustomerModel,
+  ProviderId,
+} from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
 
 /** Largest number of ids one DataLoader batch hands to an adapter. */
@@ -23,6 +28,8 @@ export interface GatewayContext {
   limits: { uploadMaxFileBytes: number };
   /** performance.now() when the request's context was built, for the operation log line. */
   startedAt: number;
+  /** Activation-code records by variable name, taken past graphql-js's coercion (card-codes.ts). */
+  cardCodes?: Map<string, CardCodeRecord[]>;
 }
 
 /** What does not change between requests. */
@@ -38,6 +45,7 @@ class RequestContext implements GatewayContext {
   readonly providers: ProviderSet;
   readonly limits: { uploadMaxFileBytes: number };
   readonly startedAt = performance.now();
+  cardCodes?: Map<string, CardCodeRecord[]>;
   private loaders: Map<ProviderId, DataLoader<string, CustomerModel | null>> | undefined;
 
   constructor(

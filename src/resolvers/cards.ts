@@ -1,6 +1,7 @@
 /** Card activation codes (Blackhawk). */
 import type { CardBatchFailureCode, Resolvers } from '../generated/graphql.js';
 import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from '../errors.js';
+import { cardCodesOf } from '../gateway/card-codes.js';
 import { cardGlobalId } from '../gateway/ids.js';
 import type { CardBatchFailureModel } from '../providers/contract.js';
 import { toGraphqlProvider } from '../providers/ids.js';
@@ -62,16 +63,17 @@ function nothingSet(failures: readonly CardBatchFailureModel[]): UpstreamError |
 
 export const cardResolvers: Resolvers = {
   Mutation: {
-    setCardActivationCodes: (_parent, { input }, ctx) =>
+    setCardActivationCodes: (_parent, { input }, ctx, info) =>
       withUserErrors({ cards: [], acceptedCount: 0, failures: [] }, async () => {
         const adapter = ctx.providers.adapter('blackhawk');
         if (!adapter.setCardActivationCodes) throw unsupported('blackhawk', 'activation codes');
-        if (input.codes.length === 0) {
+        const records = cardCodesOf(ctx, info) ?? input.codes;
+        if (records.length === 0) {
           throw userError('INVALID_INPUT', 'codes must hold at least one record', {
             field: ['input', 'codes'],
           });
         }
-        const { cards, failures } = await adapter.setCardActivationCodes(input.codes, ctx.call);
+        const { cards, failures } = await adapter.setCardActivationCodes(records, ctx.call);
         if (cards.length === 0) throw nothingSet(failures);
         // At least one card set: a partial success, reported card by card.
         return { cards, acceptedCount: cards.length, failures };
