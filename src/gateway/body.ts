@@ -80,6 +80,33 @@ async function decoded(request: FastifyRequest, body: Buffer, limit: number): Pr
   }
 }
 
+/**
+ * Deepest nesting of arrays and objects a JSON body may have. A request needs a handful of levels
+ * (variables, an input, a list, a record); JSON.parse of deep nesting costs about ten times as much
+ * per byte as flat JSON (10 MB of nested brackets: 1.15 s, blocking every other request).
+ */
+export const MAX_JSON_DEPTH = 64;
+/** Smaller bodies are parsed unchecked: their worst case is a few milliseconds. */
+const DEPTH_CHECK_FROM_BYTES = 64 * 1024;
+
+/** True when `json` nests arrays or objects deeper than `limit` (strings and escapes skipped). */
+export function nestsDeeperThan(json: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i];
+    if (inString) {
+      if (byte === 0x5c)
+        i++; // a backslash: the next byte is escaped
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
 function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '');
   return match?.[1]?.toLowerCase();
@@ -115,6 +142,17 @@ export function registerBodyParsers(app: FastifyInstance, options: BodyOptions):
           // An empty body is an empty object, as under Express: Apollo Server then says what is missing.
           if (bytes.length === 0) {
             done(null, {});
+            return;
+          }
+          // A scan of the bytes (about 1 ms a MB) before a parse that deep nesting makes ten times dearer.
+          if (bytes.length > DEPTH_CHECK_FROM_BYTES && nestsDeeperThan(bytes, MAX_JSON_DEPTH)) {
+            done(
+              new ClientRequestError(
+                400,
+                'BAD_REQUEST',
+                `Request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`,
+              ),
+            );
             return;
           }
           let body: unknown;

@@ -4,6 +4,7 @@
  */
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nestsDeeperThan } from '../../src/gateway/body.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawHttp } from '../helpers/raw-http.js';
 
@@ -147,6 +148,20 @@ describe('HTTP layer', () => {
       expect(res.text).not.toContain('query');
     });
 
+    it('refuses a large body nested deeper than 64 levels before parsing it', async () => {
+      const started = performance.now();
+      const res = await post(gw, {
+        headers: { 'content-type': 'application/json' },
+        body: '['.repeat(45_000) + ']'.repeat(45_000),
+      });
+      expect(res.status).toBe(400);
+      expect(firstError(res.json())).toEqual({
+        message: 'Request body nests arrays or objects deeper than 64 levels',
+        extensions: { code: 'BAD_REQUEST' },
+      });
+      expect(performance.now() - started).toBeLessThan(1_000);
+    });
+
     it('keeps the connection open after a body it read to the end but could not parse', async () => {
       const answer = await rawHttp(
         gw.url,
@@ -269,5 +284,18 @@ describe('HTTP layer', () => {
       expect(answer.closed).toBe(true);
       expect(answer.closedAfterMs).toBeLessThan(3_500);
     });
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  it.each([
+    ['[[[]]]', 3, false],
+    ['[[[[]]]]', 3, true],
+    ['{"a":{"b":{"c":1}}}', 3, false],
+    ['{"a":{"b":{"c":{}}}}', 3, true],
+    ['["[[[[[[", "\\"[[[[["]', 1, false],
+    ['[[],[],[],[]]', 2, false],
+  ])('%s nests deeper than %i: %s', (json, limit, deeper) => {
+    expect(nestsDeeperThan(Buffer.from(json), limit)).toBe(deeper);
   });
 });
