@@ -47,6 +47,7 @@ const url = await new Promise<string>((resolve) => {
 child.stdout.resume();
 child.stderr.resume();
 
+let requests = 0;
 if (scenario === 'bulk') {
   const codes = makeCodes(100_000);
   for (let i = 0; i < 3; i++)
@@ -60,7 +61,7 @@ if (scenario === 'bulk') {
     query: 'query ($id: ID!) { customer(id: $id) { id status } }',
     variables: { id: 'fusebill:12000750' },
   });
-  await runNode('bench/load.ts', [
+  const load = await runNode<{ total: number }>('bench/load.ts', [
     JSON.stringify({
       url,
       connections: 8,
@@ -70,6 +71,7 @@ if (scenario === 'bulk') {
       body,
     }),
   ]);
+  requests = load.total;
 }
 child.kill('SIGTERM');
 await once(child, 'exit');
@@ -80,15 +82,21 @@ if (!file) throw new Error('no profile written');
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
   nodes: ProfileNode[];
   samples: number[];
+  timeDeltas: number[];
 };
-const total = profile.samples.length;
+// Self time of each node from the sample intervals (µs), not from hit counts.
+const selfUs = new Map<number, number>();
+profile.samples.forEach((id, i) =>
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+);
+const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
 const byFunction = new Map<string, number>();
 for (const node of profile.nodes) {
   const where = node.callFrame.url
     .replace(/^.*node_modules\//, '')
     .replace(/^file:\/\/.*\/(src|bench)\//, '$1/');
   const key = `${node.callFrame.functionName || '(anonymous)'}  ${where}:${node.callFrame.lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) ?? 0) + node.hitCount);
+  byFunction.set(key, (byFunction.get(key) ?? 0) + (selfUs.get(node.id) ?? 0));
 }
 const byPackage = new Map<string, number>();
 for (const node of profile.nodes) {
@@ -102,13 +110,16 @@ for (const node of profile.nodes) {
         : node.callFrame.functionName.startsWith('(')
           ? node.callFrame.functionName
           : 'other');
-  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + (selfUs.get(node.id) ?? 0));
 }
+// Per request too, for the read scenarios (start-up included, so a run of a few seconds or more).
+const perRequest = (us: number) =>
+  requests ? `  ${(us / requests).toFixed(1).padStart(6)} us/req` : '';
 const top = (map: Map<string, number>, n: number) =>
   [...map]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    .map(([k, v]) => `${((v / total) * 100).toFixed(1).padStart(5)}%${perRequest(v)}  ${k}`);
 console.log(
-  `profile: ${join(dir, file)} (${total} samples)\n\nself time by package:\n${top(byPackage, 15).join('\n')}\n\nheaviest functions:\n${top(byFunction, 25).join('\n')}`,
+  `profile: ${join(dir, file)} (${profile.samples.length} samples${requests ? `, ${requests} requests` : ''})\n\nself time by package:\n${top(byPackage, 15).join('\n')}\n\nheaviest functions:\n${top(byFunction, 25).join('\n')}`,
 );
