@@ -1,7 +1,7 @@
 /**
  * Where the gateway's time goes on one scenario: runs the gateway under `node --cpu-prof` against
  * the sandboxes process, drives load, stops it, and prints the heaviest functions by self time.
- * Usage: tsx bench/profile.ts <read|bulk|floor> [seconds]   (floor: the bare server (b) on the read)
+ * Usage: tsx bench/profile.ts <read|bulk|floor> [seconds=5] [connections=8]   (floor: the bare server (b) on the read)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +20,7 @@ interface ProfileNode {
 
 const scenario = process.argv[2] ?? 'read';
 const seconds = Number(process.argv[3] ?? 5);
+const connections = Number(process.argv[4] ?? 8);
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-prof-'));
 const sandboxes = await startNode<SandboxesInfo>('bench/servers/sandboxes.ts', [
   scenario === 'bulk' ? '50' : '0',
@@ -64,7 +65,7 @@ if (scenario === 'bulk') {
   const load = await runNode<{ total: number }>('bench/load.ts', [
     JSON.stringify({
       url,
-      connections: 8,
+      connections,
       durationS: seconds,
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createLogger, redact } from '../../src/log.js';
 
@@ -76,5 +77,33 @@ describe('logger', () => {
       big: '100000000000000000000',
     });
     expect(line.cyclic).toEqual({ name: 'loop', self: '[circular]' });
+  });
+});
+
+describe('logger on stdout', () => {
+  // The default writer gathers lines and writes them together; none may be lost when the process
+  // ends, however it ends short of being killed outright.
+  const run = (ending: string) => {
+    const script = `import { createLogger } from './src/log.ts';
+      const log = createLogger();
+      for (let i = 0; i < 2000; i++) log.info('line', { i });
+      ${ending}`;
+    return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+  };
+
+  it.each([
+    ['process.exit', 'process.exit(3);', 3],
+    ['an uncaught exception', "throw new Error('boom');", 1],
+    ['the event loop emptying', '', 0],
+  ])('writes every pending line when the process ends by %s', (_name, ending, code) => {
+    const result = run(ending);
+    expect(result.status).toBe(code);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2000);
+    expect(lines.map((l) => (JSON.parse(l) as { i: number }).i)).toEqual(
+      Array.from({ length: 2000 }, (_, i) => i),
+    );
   });
 });
