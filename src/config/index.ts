@@ -23,6 +23,7 @@ const gatewayEnv = z.object({
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   REDIS_URL: z

@@ -4,8 +4,9 @@
  * HTTP layer refuses itself, and a bounded graceful close.
  */
 import { randomUUID } from 'node:crypto';
-import type http from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
@@ -29,7 +30,7 @@ import { buildSchema } from './schema.js';
 export interface Gateway {
   /** http://host:port/graphql */
   readonly url: string;
-  readonly httpServer: http.Server;
+  readonly httpServer: Server;
   /**
    * Stops accepting connections, lets running requests finish (new requests on open connections
    * get 503), and after SHUTDOWN_GRACE_MS closes whatever is still open.
@@ -46,24 +47,44 @@ type GatewayOptions = Pick<
   | 'UPLOAD_MAX_FILE_BYTES'
   | 'HTTP_HEADERS_TIMEOUT_MS'
   | 'HTTP_REQUEST_TIMEOUT_MS'
+  | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
   | 'SHUTDOWN_GRACE_MS'
 > & { providers: ProviderSet; log: Logger };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A given x-request-id when it is safe to log and forward, else a new one. */
-function requestId(request: http.IncomingMessage): string {
+function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-): FastifyReply {
-  return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+/** One GraphQL-shaped error, as the HTTP layer answers everything it refuses itself. */
+const errorBody = (code: string, message: string) =>
+  JSON.stringify({ errors: [{ message, extensions: { code } }] });
+
+/**
+ * Answers a connection Node's HTTP parser gave up on (malformed request, headers too large, a
+ * request or header timeout) in the same error shape, then closes it.
+ */
+function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const status = timeout ? 408 : tooLarge ? 431 : 400;
+  const body = timeout
+    ? errorBody('REQUEST_TIMEOUT', 'The request was not received in time (HTTP_REQUEST_TIMEOUT_MS)')
+    : errorBody(
+        'BAD_REQUEST',
+        tooLarge ? 'Request headers are too large' : 'Malformed HTTP request',
+      );
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -87,13 +108,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // Node checks both timeouts on this interval (30 s by default, longer than the timeouts).
       connectionsCheckingInterval: 1_000,
     },
-    return503OnClosing: true,
+    keepAliveTimeout: options.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    clientErrorHandler: clientError,
+    // The gateway answers requests that arrive while it closes itself (503 in its error shape).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
-    // As under Express: /graphql/ and /GRAPHQL reach the endpoint too; a __proto__ key in a body
-    // is dropped rather than refused.
+    // As under Express: /graphql/ and /GRAPHQL reach the endpoint too.
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
-    onProtoPoisoning: 'remove',
-    onConstructorPoisoning: 'remove',
   });
 
   const schema = buildSchema();
@@ -131,19 +152,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     context: (request) => Promise.resolve(contextFor(request.id)),
   });
 
-  // Set when the close starts: answers still being written then end their connection, so a
-  // kept-alive client does not hold the drain open (Node closes only connections idle at that moment).
+  // Set when the close starts. A request that arrives after it gets 503, and every answer from
+  // then on ends its connection, so a kept-alive client cannot hold the drain open.
   let closing = false;
+  const sendError = (reply: FastifyReply, status: number, code: string, message: string) => {
+    if (closing) void reply.header('connection', 'close');
+    return reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(errorBody(code, message));
+  };
+  const shuttingDown = (reply: FastifyReply) =>
+    sendError(
+      reply,
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The gateway is shutting down; send the request again',
+    );
 
   app.get('/healthz', (_request, reply) => {
-    if (closing) void reply.header('connection', 'close');
-    void reply.send({ status: 'ok' });
+    if (closing) return shuttingDown(reply);
+    return reply.send({ status: 'ok' });
   });
 
   app.all<{ Reply: string }>('/graphql', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     // Customer and card state changes under the caller: no shared cache may keep an answer.
     void reply.header('cache-control', 'no-store');
+    if (closing) return shuttingDown(reply);
     if (request.body === MULTIPART_PENDING) {
       request.body = hasPreflightHeader(request)
         ? await parseMultipart(request.raw, reply.raw, bodyOptions)
@@ -154,14 +190,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return body;
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    void sendError(
-      reply,
-      404,
-      'NOT_FOUND',
-      `No such endpoint: ${request.method} ${request.url.split('?')[0].slice(0, 100)}`,
-    );
-  });
+  app.setNotFoundHandler((_request, reply) =>
+    sendError(reply, 404, 'NOT_FOUND', 'No such endpoint: GraphQL is served at /graphql'),
+  );
 
   // Body parsing, uploads and anything else the HTTP layer refuses: one JSON GraphQL error.
   app.setErrorHandler((error: FastifyError | ClientRequestError, request, reply) => {
@@ -207,6 +238,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     closing = true;
+    // Node closes the connections that are idle when the close starts; one whose answer was
+    // already on its way then becomes idle and would wait out its keep-alive. Swept here.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     const grace = setTimeout(() => {
       log.warn('requests still running after the shutdown grace period: closing them', {
         graceMs: options.SHUTDOWN_GRACE_MS,
@@ -217,6 +251,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await app.close();
     } finally {
       clearTimeout(grace);
+      clearInterval(sweep);
     }
     await apollo.stop();
   };

@@ -186,7 +186,14 @@ export function registerBodyParsers(app: FastifyInstance, options: BodyOptions):
 
   // Anything else gets no body, as under Express: Apollo Server answers (CSRF prevention for the
   // "simple" content types a browser may send cross-site, "POST body missing" for the rest).
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    // Unread, but not held: a declared length over the limit is refused at once, as for JSON.
+    if (Number(request.headers['content-length']) > bodyLimit) {
+      done(tooLarge(bodyLimit, 'BODY_LIMIT_BYTES'));
+      return;
+    }
+    done(null, undefined);
+  });
 }
 
 /**
@@ -249,10 +256,11 @@ function multipartError(error: unknown): ClientRequestError {
     );
   }
   if (status === 413) {
+    const field = /‘(\w+)’ multipart field/.exec(message ?? '')?.[1] ?? 'operations';
     return new ClientRequestError(
       413,
       'PAYLOAD_TOO_LARGE',
-      `The operations field of a multipart request is larger than ${MAX_OPERATIONS_BYTES} bytes`,
+      `The ${field} field of a multipart request is larger than ${MAX_OPERATIONS_BYTES} bytes`,
       true,
     );
   }

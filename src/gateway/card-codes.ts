@@ -51,7 +51,33 @@ function assertShapes(schema: GraphQLSchema): void {
       );
     }
   }
+  // The resolver finds the records by its `input` argument: a second place taking the input
+  // type would be handed an empty list.
+  const uses: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !('getFields' in type)) continue;
+    for (const field of Object.values(type.getFields() as Record<string, FieldLike>)) {
+      if (namedType(field.type) === INPUT) uses.push(`${type.name}.${field.name}`);
+      for (const arg of field.args ?? []) {
+        if (namedType(arg.type) === INPUT) uses.push(`${type.name}.${field.name}(${arg.name})`);
+      }
+    }
+  }
+  uses.sort();
+  if (uses.join() !== 'Mutation.setCardActivationCodes(input)') {
+    throw new Error(
+      `${INPUT} is used by ${uses.join(', ')}; src/gateway/card-codes.ts serves Mutation.setCardActivationCodes(input) alone`,
+    );
+  }
 }
+
+interface FieldLike {
+  name: string;
+  type: unknown;
+  args?: readonly { name: string; type: unknown }[];
+}
+
+const namedType = (type: unknown) => String(type).replace(/[[\]!]/g, '');
 
 /** The records, when every one of them is already what coercion would make of it. */
 function asCoerced(value: unknown): CardCodeRecord[] | undefined {

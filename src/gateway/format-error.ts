@@ -50,10 +50,27 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
         ? formatted
         : { ...base, message, extensions: { code } };
     }
+    // graphql-js's own refusal of an argument, raised while executing rather than validating: an
+    // explicit null in a variable whose default let it pass validation. The caller's to fix. (A
+    // GraphQLError that wraps nothing came from graphql-js, not from a resolver; compared by name,
+    // as graphql's ESM and CommonJS builds each have their own class.)
+    if (isBareGraphqlError(original) && ARGUMENT_NULL.test(formatted.message)) {
+      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
     log.error('unexpected error in resolver', { error: original, path: formatted.path });
     return { ...base, message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }
+
+function isBareGraphqlError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'GraphQLError' &&
+    (error as { originalError?: unknown }).originalError == null
+  );
+}
+
+const ARGUMENT_NULL = /^Argument "\w+" of non-null type "[\w![\]]+" must not be null\.$/;
 
 // Reasons graphql-js gives for a bad input value, none of which contains the value itself.
 const REASON =

@@ -22,6 +22,7 @@ describe('configuration', () => {
       BODY_LIMIT_BYTES: 32 * 1024 * 1024,
       HTTP_HEADERS_TIMEOUT_MS: 10_000,
       HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
       SHUTDOWN_GRACE_MS: 20_000,
     });
     expect(config.disabled.size).toBe(0);

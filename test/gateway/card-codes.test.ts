@@ -63,6 +63,15 @@ describe('the plugin', () => {
     delete record.getFields().activationCode;
     expect(() => cardCodesPlugin(changed)).toThrow(/CardActivationCodeInput changed shape/);
   });
+
+  it('refuses to start when another field takes the input type', () => {
+    const changed = buildSchema();
+    const mutation = changed.getMutationType()!.getFields();
+    mutation.again = { ...mutation.setCardActivationCodes!, name: 'again' };
+    expect(() => cardCodesPlugin(changed)).toThrow(
+      /used by Mutation.again\(input\), Mutation.setCardActivationCodes\(input\)/,
+    );
+  });
 });
 
 describe('over HTTP', () => {

@@ -42,7 +42,7 @@ describe('HTTP layer', () => {
       BODY_LIMIT_BYTES: '100000',
       UPLOAD_MAX_FILE_BYTES: '5000',
       HTTP_HEADERS_TIMEOUT_MS: '500',
-      HTTP_REQUEST_TIMEOUT_MS: '1000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
     });
   });
   afterAll(() => gw.close());
@@ -264,26 +264,66 @@ describe('HTTP layer', () => {
     });
   });
 
-  describe('timeouts', () => {
-    it('drops a client that never finishes its headers (HTTP_HEADERS_TIMEOUT_MS)', async () => {
-      const answer = await rawHttp(gw.url, ['POST /graphql HTTP/1.1\r\nHost: x\r\n'], 5_000);
+  describe('timeouts and broken requests', () => {
+    it('drops a client that never finishes its headers (HTTP_HEADERS_TIMEOUT_MS), long before the request timeout', async () => {
+      const answer = await rawHttp(gw.url, ['POST /graphql HTTP/1.1\r\nHost: x\r\n'], 6_000);
       expect(answer.closed).toBe(true);
-      // Node checks on a 1 s interval: 500 ms of timeout closes within about 1.5 s.
+      // 500 ms of header timeout, checked every second: closed in about 1.5 s, not the 4 s of
+      // HTTP_REQUEST_TIMEOUT_MS.
       expect(answer.closedAfterMs).toBeLessThan(3_000);
+      expect(answer.status).toBe(408);
+      expect(JSON.parse(answer.body)).toEqual({
+        errors: [
+          {
+            message: expect.stringContaining('not received in time'),
+            extensions: { code: 'REQUEST_TIMEOUT' },
+          },
+        ],
+      });
     });
 
-    it('answers 408 to a client that never finishes its body (HTTP_REQUEST_TIMEOUT_MS)', async () => {
-      const answer = await rawHttp(
-        gw.url,
-        [
-          'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query"',
-        ],
-        5_000,
-      );
-      expect(answer.status).toBe(408);
+    it('answers a malformed request in the same JSON error shape and closes', async () => {
+      const answer = await rawHttp(gw.url, ['GARBAGE\r\n\r\n'], 2_000);
+      expect(answer.status).toBe(400);
       expect(answer.closed).toBe(true);
-      expect(answer.closedAfterMs).toBeLessThan(3_500);
+      expect(JSON.parse(answer.body)).toEqual({
+        errors: [{ message: 'Malformed HTTP request', extensions: { code: 'BAD_REQUEST' } }],
+      });
     });
+
+    it('answers a Content-Length over the limit at once whatever the content type', async () => {
+      const answer = await rawHttp(gw.url, [
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 999999999\r\n\r\nx',
+      ]);
+      expect(answer.status).toBe(413);
+      expect(answer.closed).toBe(true);
+      expect(answer.closedAfterMs).toBeLessThan(2_000);
+    });
+  });
+});
+
+describe('request timeout', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      HTTP_HEADERS_TIMEOUT_MS: '500',
+      HTTP_REQUEST_TIMEOUT_MS: '1000',
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('answers 408 to a client that never finishes its body (HTTP_REQUEST_TIMEOUT_MS)', async () => {
+    const answer = await rawHttp(
+      gw.url,
+      [
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query"',
+      ],
+      5_000,
+    );
+    expect(answer.status).toBe(408);
+    expect(answer.closed).toBe(true);
+    expect(answer.closedAfterMs).toBeLessThan(3_500);
+    expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('REQUEST_TIMEOUT');
   });
 });
 

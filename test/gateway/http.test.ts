@@ -123,6 +123,33 @@ describe('HTTP surface', () => {
     });
   });
 
+  it.each([
+    [
+      'mutation ($input: SetCardActivationCodesInput = {codes: []}) { setCardActivationCodes(input: $input) { acceptedCount } }',
+      { input: null },
+      'Argument "input" of non-null type "SetCardActivationCodesInput!" must not be null.',
+    ],
+    [
+      'query ($id: ID = "fusebill:1") { customer(id: $id) { id } }',
+      { id: null },
+      'Argument "id" of non-null type "ID!" must not be null.',
+    ],
+  ])(
+    'answers an explicit null for a defaulted variable in a non-null argument as the caller’s error',
+    async (query, variables, message) => {
+      gw.sandbox('blackhawk').reset();
+      gw.sandbox('fusebill').reset();
+      const res = await gw.graphql(query, variables);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({ message, extensions: { code: 'BAD_USER_INPUT' } }),
+      ]);
+      expect(gw.sandbox('blackhawk').receivedCount() + gw.sandbox('fusebill').receivedCount()).toBe(
+        0,
+      );
+      expect(gw.logs.filter((l) => l.level === 'error')).toEqual([]);
+    },
+  );
+
   it('rejects a card id where a customer id is expected', async () => {
     const res = await gw.graphql(
       'mutation { activateCustomer(input: {customerId: "blackhawk:95000000:1"}) { customer { id } userErrors { code field } } }',

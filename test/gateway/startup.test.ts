@@ -6,8 +6,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
 const children: ReturnType<typeof spawn>[] = [];
+/** Processes started in a group of their own: the whole group is killed, whatever it spawned. */
+const groups: number[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const pid of groups.splice(0)) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // the group has already gone
+    }
+  }
 });
 
 function start(env: Record<string, string>) {
@@ -85,8 +94,11 @@ describe('process start-up', () => {
         SANDBOX_LATENCY_MS: '600',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A group of its own, so a failing run cannot leave node serving behind.
+      detached: true,
     });
     children.push(npm);
+    groups.push(npm.pid!);
     let stderr = '';
     npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
