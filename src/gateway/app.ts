@@ -76,7 +76,10 @@ function clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const status = timeout ? 408 : tooLarge ? 431 : 400;
   const body = timeout
-    ? errorBody('REQUEST_TIMEOUT', 'The request was not received in time (HTTP_REQUEST_TIMEOUT_MS)')
+    ? errorBody(
+        'REQUEST_TIMEOUT',
+        'The request was not received in time (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)',
+      )
     : errorBody(
         'BAD_REQUEST',
         tooLarge ? 'Request headers are too large' : 'Malformed HTTP request',
