@@ -96,8 +96,8 @@ export function nestsDeeperThan(json: Buffer, limit: number): boolean {
   for (let i = 0; i < json.length; i++) {
     const byte = json[i];
     if (inString) {
-      if (byte === 0x5c)
-        i++; // a backslash: the next byte is escaped
+      // After a backslash the next byte is escaped; a quote ends the string.
+      if (byte === 0x5c) i++;
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x5b || byte === 0x7b) {
@@ -265,7 +265,13 @@ function multipartError(error: unknown): ClientRequestError {
     );
   }
   if (status === 400 && message) {
-    return new ClientRequestError(400, 'BAD_REQUEST', UPLOAD_ERRORS[message] ?? message);
+    // graphql-upload quotes the client's map entries: cut, so a long path cannot make a long answer.
+    const said = UPLOAD_ERRORS[message] ?? message;
+    return new ClientRequestError(
+      400,
+      'BAD_REQUEST',
+      said.length > 200 ? `${said.slice(0, 200)}…` : said,
+    );
   }
   // busboy's own errors (a malformed or truncated body) carry no status: all are the client's.
   return new ClientRequestError(400, 'BAD_REQUEST', 'Malformed multipart request body', true);

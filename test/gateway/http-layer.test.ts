@@ -240,6 +240,19 @@ describe('HTTP layer', () => {
       expect(firstError(res.json()).extensions).toEqual({ code: 'BAD_REQUEST' });
     });
 
+    it('cuts what graphql-upload quotes of a malformed map', async () => {
+      const path = 'query.' + 'x'.repeat(50_000);
+      const form = new FormData();
+      form.append('operations', JSON.stringify({ query: BULK, variables: { f: null } }));
+      form.append('map', JSON.stringify({ 0: [path, path] }));
+      const res = await post(gw, { headers: { 'apollo-require-preflight': 'true' }, body: form });
+      expect(res.status).toBe(400);
+      expect(firstError(res.json()).message).toMatch(
+        /^Invalid object path for the ‘map’ multipart field/,
+      );
+      expect(firstError(res.json()).message.length).toBeLessThanOrEqual(201);
+    });
+
     it('answers an upload whose Content-Length is over the limit with 413 at once', async () => {
       const answer = await rawHttp(gw.url, [
         'POST /graphql HTTP/1.1\r\nHost: x\r\nApollo-Require-Preflight: true\r\n' +
