@@ -6,7 +6,8 @@
  * produce (a plain object with the three fields, each a string) are taken as they are: graphql-js
  * gets an empty list in their place, and the resolver gets the records from the context. Anything
  * else is left to graphql-js untouched, so every coercion error reads exactly as before; the
- * provider's own validation runs on both paths.
+ * provider's own validation runs on both paths. From `didResolveOperation` on, the request's
+ * variables hold the empty list: whatever needs the codes later reads them with `cardCodesOf`.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Kind, type GraphQLResolveInfo, type GraphQLSchema, type TypeNode } from 'graphql';
