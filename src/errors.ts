@@ -34,6 +34,24 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * The client may not do this: a field its scopes do not cover, or a provider or card program
+ * outside its share. Becomes a GraphQL error with `extensions.code` FORBIDDEN, decided before any
+ * upstream call.
+ */
+export class ForbiddenError extends Error {
+  override readonly name = 'ForbiddenError';
+  constructor(
+    message: string,
+    readonly details: {
+      requiredScopes?: readonly (readonly string[])[];
+      provider?: ProviderId;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
 /** One user-fixable problem or business outcome, reported in a payload's `userErrors`. */
 export interface UserErrorModel {
   code: UserErrorCode;

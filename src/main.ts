@@ -1,10 +1,10 @@
-/** Process entry: load config -> start providers (and sandboxes) -> start the gateway -> listen. */
+/** Process entry: load config -> Redis -> client access, providers (and sandboxes), gateway -> listen. */
+import { ClientsFileError } from './access/clients.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/index.js';
-import { startGateway } from './gateway/app.js';
 import { createLogger } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
-import { startProviders } from './providers/runtime.js';
 import { closeRedis, createRedis } from './redis.js';
+import { startSwitchyard } from './start.js';
 
 const SAMPLE_QUERY = `query { providers { provider mode operations } customer(id: "fusebill:12000750") { id status providerStatus } }`;
 
@@ -26,9 +26,9 @@ async function main() {
   const redis = config.REDIS_URL
     ? createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX)
     : undefined;
-  const providers = await startProviders(PROVIDERS, config, log, redis);
-  const gateway = await startGateway({ ...config, providers, log }).catch(
+  const running = await startSwitchyard(config, log, redis).catch(
     (error: NodeJS.ErrnoException) => {
+      if (error instanceof ClientsFileError) fatal(error.message);
       if (error.code === 'EADDRINUSE')
         fatal(`Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT)`);
       if (error.code === 'EADDRNOTAVAIL')
@@ -37,13 +37,19 @@ async function main() {
     },
   );
 
+  const { gateway, providers, access } = running;
   log.info('gateway listening', {
     url: gateway.url,
     providers: Object.fromEntries(providers.list.map((p) => [p.id, p.mode])),
+    access: access.open ? 'open' : 'clients',
   });
   // For people: on stderr, so stdout stays one JSON object per line for log shippers.
   process.stderr.write(
-    `\nSwitchyard GraphQL endpoint: ${gateway.url}\nTry:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n\n`,
+    `\nSwitchyard GraphQL endpoint: ${gateway.url}\n` +
+      (access.open
+        ? `Open: no client authentication is configured (CLIENTS_FILE, AUTH_JWKS_URL), so every caller has every scope.\n`
+        : '') +
+      `Try:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: SAMPLE_QUERY })}'\n\n`,
   );
 
   let stopping = false;
@@ -51,9 +57,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
-    gateway
-      .stop()
-      .then(() => providers.close())
+    running
+      .close()
       .then(() => redis && closeRedis(redis))
       .then(
         () => process.exit(0),

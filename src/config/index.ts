@@ -5,16 +5,13 @@
 import { z } from 'zod';
 import type { RegisteredProvider } from '../providers/contract.js';
 import { PROVIDER_IDS, isProviderId, type ProviderId } from '../providers/ids.js';
-import { positiveInt } from './shared.js';
+import { flag, positiveInt, secureUrl } from './shared.js';
 
 const gatewayEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   NODE_ENV: z.enum(['production', 'development', 'test']).optional(),
-  ALLOW_SANDBOXES: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  ALLOW_SANDBOXES: flag(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   UPSTREAM_MAX_CONCURRENCY: positiveInt(16),
@@ -26,6 +23,14 @@ const gatewayEnv = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
   SHUTDOWN_GRACE_MS: positiveInt(20_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  CLIENTS_FILE: z.string().trim().min(1).optional(),
+  AUTH_JWKS_URL: secureUrl.optional(),
+  AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().trim().min(1).optional(),
+  AUTH_JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
+  AUTH_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
+  AUTH_DISABLED: flag(false),
+  CLIENT_RATE_LIMIT_PER_MINUTE: positiveInt(600),
   REDIS_URL: z
     .string()
     .trim()
@@ -57,6 +62,29 @@ export type GatewayConfig = z.infer<typeof gatewayEnv> & {
   env: Record<string, string | undefined>;
   disabled: ReadonlySet<ProviderId>;
 };
+
+/** How clients authenticate, and whether running without it is allowed here. */
+function accessProblems(env: z.infer<typeof gatewayEnv>): string[] {
+  const problems: string[] = [];
+  const jwt = [env.AUTH_JWKS_URL, env.AUTH_JWT_ISSUER, env.AUTH_JWT_AUDIENCE];
+  if (jwt.some(Boolean) && !jwt.every(Boolean)) {
+    problems.push(
+      'AUTH_JWKS_URL, AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE go together: set all three to accept JWTs, or none',
+    );
+  }
+  const configured = Boolean(env.CLIENTS_FILE || env.AUTH_JWKS_URL);
+  if (configured && env.AUTH_DISABLED) {
+    problems.push(
+      'AUTH_DISABLED=true but CLIENTS_FILE or AUTH_JWKS_URL is set: unset AUTH_DISABLED to require clients, or unset those to run open',
+    );
+  }
+  if (!configured && env.NODE_ENV === 'production' && !env.AUTH_DISABLED) {
+    problems.push(
+      'no client can authenticate (neither CLIENTS_FILE nor AUTH_JWKS_URL is set), so anyone could call the gateway: configure one, or set AUTH_DISABLED=true to run open on purpose',
+    );
+  }
+  return problems;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -107,6 +135,7 @@ export function loadConfig(
       }
     }
   }
+  if (gateway.success) problems.push(...accessProblems(gateway.data));
   if (!gateway.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }

@@ -40,6 +40,38 @@ export const originUrl = z
   })
   .transform((value) => value.replace(/\/+$/, ''));
 
+/**
+ * A URL the gateway fetches something trusted from (a JWKS): https, or http for loopback hosts
+ * only, and no credentials in it.
+ */
+export const secureUrl = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a URL like https://host/path' });
+      return;
+    }
+    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL without credentials' });
+    } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must use https (http is accepted for loopback hosts only)',
+      });
+    }
+  });
+
+/** `true` or `false`, as most deploy tools write a flag. */
+export const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
 /** A non-empty secret or identifier. */
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 

@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Access, Client } from '../access/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { ProviderSet } from '../providers/runtime.js';
@@ -49,7 +50,18 @@ type GatewayOptions = Pick<
   | 'HTTP_REQUEST_TIMEOUT_MS'
   | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
   | 'SHUTDOWN_GRACE_MS'
-> & { providers: ProviderSet; log: Logger };
+> & { providers: ProviderSet; log: Logger; access: Access };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated client; null until the access step has run, and on an open gateway. */
+    client: Client | null;
+  }
+}
+
+const hasBody = (request: FastifyRequest) =>
+  request.headers['transfer-encoding'] !== undefined ||
+  Number(request.headers['content-length'] ?? 0) > 0;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -151,8 +163,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES,
   });
+  const { access } = options;
   const graphql = fastifyApolloHandler(apollo, {
-    context: (request) => Promise.resolve(contextFor(request.id)),
+    context: (request) =>
+      Promise.resolve(contextFor(request.id, request.client ?? access.openClient)),
   });
 
   // Set when the close starts. A request that arrives after it gets 503, and every answer from
@@ -178,19 +192,76 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return reply.send({ status: 'ok' });
   });
 
-  app.all<{ Reply: string }>('/graphql', async (request, reply) => {
+  app.decorateRequest('client', null);
+  /**
+   * Who is calling, and whether it may now: decided from the headers alone, before the body is
+   * read or anything runs. An open gateway has no such step.
+   */
+  const admit = async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
-    // Customer and card state changes under the caller: no shared cache may keep an answer.
     void reply.header('cache-control', 'no-store');
     if (closing) return shuttingDown(reply);
-    if (request.body === MULTIPART_PENDING) {
-      request.body = hasPreflightHeader(request)
-        ? await parseMultipart(request.raw, reply.raw, bodyOptions)
-        : undefined;
+    const identity = await access.authenticate(request.headers);
+    if (!identity.ok) {
+      // The body is not read: end the connection rather than drain whatever is still coming.
+      if (hasBody(request)) void reply.header('connection', 'close');
+      if (identity.reason === 'unavailable') {
+        return sendError(
+          reply,
+          503,
+          'SERVICE_UNAVAILABLE',
+          'Credentials cannot be checked right now (the identity provider is unreachable); try again',
+        );
+      }
+      void reply.header('www-authenticate', access.challenge);
+      return sendError(
+        reply,
+        401,
+        'UNAUTHENTICATED',
+        identity.reason === 'missing'
+          ? 'Authentication required: send an API key in x-api-key or a token in Authorization: Bearer'
+          : 'The credentials are invalid',
+      );
     }
-    const body = await graphql.call(app, request, reply);
-    if (closing) void reply.header('connection', 'close');
-    return body;
+    const admission = await access.limiter.admit(identity.client);
+    if (!admission.ok) {
+      if (hasBody(request)) void reply.header('connection', 'close');
+      void reply.header('retry-after', String(admission.retryAfterS));
+      return reply
+        .code(429)
+        .type('application/json; charset=utf-8')
+        .send(
+          JSON.stringify({
+            errors: [
+              {
+                message: `Rate limit of ${identity.client.rateLimitPerMinute} requests a minute reached; retry after ${admission.retryAfterS} s`,
+                extensions: { code: 'RATE_LIMITED', retryAfter: admission.retryAfterS },
+              },
+            ],
+          }),
+        );
+    }
+    request.client = identity.client;
+  };
+
+  app.route<{ Reply: string }>({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+    url: '/graphql',
+    ...(access.open ? {} : { onRequest: admit }),
+    handler: async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+      // Customer and card state changes under the caller: no shared cache may keep an answer.
+      void reply.header('cache-control', 'no-store');
+      if (closing) return shuttingDown(reply);
+      if (request.body === MULTIPART_PENDING) {
+        request.body = hasPreflightHeader(request)
+          ? await parseMultipart(request.raw, reply.raw, bodyOptions)
+          : undefined;
+      }
+      const body = await graphql.call(app, request, reply);
+      if (closing) void reply.header('connection', 'close');
+      return body;
+    },
   });
 
   app.setNotFoundHandler((_request, reply) =>

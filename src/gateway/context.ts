@@ -4,6 +4,7 @@
  * operation actually touches.
  */
 import DataLoader from 'dataloader';
+import type { Client } from '../access/model.js';
 import type { Logger } from '../log.js';
 import type {
   CallContext,
@@ -19,6 +20,8 @@ const MAX_BATCH = 100;
 /** Everything a resolver may use during one GraphQL operation. Built per request. */
 export interface GatewayContext {
   requestId: string;
+  /** Who is calling: its scopes, providers and card programs bound what this operation may do. */
+  client: Client;
   log: Logger;
   providers: ProviderSet;
   /** Per-request customer loaders, one per provider: the same customer is fetched once per operation. */
@@ -50,9 +53,10 @@ class RequestContext implements GatewayContext {
 
   constructor(
     readonly requestId: string,
+    readonly client: Client,
     shared: ContextOptions & { limits: { uploadMaxFileBytes: number } },
   ) {
-    this.log = shared.log.child({ requestId });
+    this.log = shared.log.child({ requestId, clientId: client.id });
     this.call = { requestId, log: this.log };
     this.providers = shared.providers;
     this.limits = shared.limits;
@@ -80,7 +84,7 @@ class RequestContext implements GatewayContext {
 /** Returns the per-request context factory; the shared parts are bound once here. */
 export function createContextFactory(
   options: ContextOptions,
-): (requestId: string) => GatewayContext {
+): (requestId: string, client: Client) => GatewayContext {
   const shared = { ...options, limits: { uploadMaxFileBytes: options.uploadMaxFileBytes } };
-  return (requestId) => new RequestContext(requestId, shared);
+  return (requestId, client) => new RequestContext(requestId, client, shared);
 }

@@ -7,7 +7,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { toGraphqlProvider } from '../providers/ids.js';
-import { UpstreamError, UserFacingError } from '../errors.js';
+import { ForbiddenError, UpstreamError, UserFacingError } from '../errors.js';
 
 export function createFormatError(log: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -26,6 +26,18 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
           code: original.code,
           provider: toGraphqlProvider(original.provider),
           ...(retryAfter !== undefined ? { retryAfter } : {}),
+        },
+      };
+    }
+    if (original instanceof ForbiddenError) {
+      const { requiredScopes, provider } = original.details;
+      return {
+        ...base,
+        message: original.message,
+        extensions: {
+          code: 'FORBIDDEN',
+          ...(requiredScopes ? { requiredScopes } : {}),
+          ...(provider ? { provider: toGraphqlProvider(provider) } : {}),
         },
       };
     }

@@ -1,7 +1,7 @@
 /** One JSON log line per GraphQL operation: its name, duration, public error codes and providers. */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { UpstreamError, UserFacingError } from '../errors.js';
+import { ForbiddenError, UpstreamError, UserFacingError } from '../errors.js';
 import type { GatewayContext } from './context.js';
 
 /** The public code (and provider) of an error as the client sees it, for the operation log. */
@@ -12,6 +12,12 @@ function errorSummary(error: { extensions?: Record<string, unknown> }): {
   const original = unwrapResolverError(error);
   if (original instanceof UpstreamError)
     return { code: original.code, provider: original.provider };
+  if (original instanceof ForbiddenError) {
+    return {
+      code: 'FORBIDDEN',
+      ...(original.details.provider ? { provider: original.details.provider } : {}),
+    };
+  }
   if (original instanceof UserFacingError) {
     const first = original.errors[0];
     return {

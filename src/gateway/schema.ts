@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import type { GraphQLSchema } from 'graphql';
+import { enforceAccessRules } from '../access/scopes.js';
 import { resolverMaps } from '../resolvers/index.js';
 
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
@@ -14,9 +15,12 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
 }
 
+/** The executable schema, every root field guarded by the access rule its SDL declares. */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: [{ Upload: GraphQLUpload }, ...resolverMaps],
-  });
+  return enforceAccessRules(
+    makeExecutableSchema({
+      typeDefs: loadTypeDefs(),
+      resolvers: [{ Upload: GraphQLUpload }, ...resolverMaps],
+    }),
+  );
 }

@@ -360,7 +360,7 @@ export type Query = {
   customerActivationPreview: ActivationPreviewPayload;
   /** Any object by global id (customers and cards). Null when it does not exist. */
   node?: Maybe<Node>;
-  /** Every provider, its mode and the operations it supports. */
+  /** The providers this client may use, each with its mode and the operations it supports. */
   providers: Array<ProviderInfo>;
 };
 
@@ -607,6 +607,16 @@ export type ResolversParentTypes = {
   UserError: UserError;
 };
 
+export type AuthenticatedDirectiveArgs = { };
+
+export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopesDirectiveArgs = {
+  scopes: Array<Array<Scalars['String']['input']>>;
+};
+
+export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type ActivateCustomerPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivateCustomerPayload'] = ResolversParentTypes['ActivateCustomerPayload']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   invoices?: Resolver<Array<ResolversTypes['InvoicePreview']>, ParentType, ContextType>;
@@ -758,3 +768,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   UserError?: UserErrorResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = GatewayContext> = {
+  authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
+  requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
+};

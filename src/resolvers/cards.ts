@@ -1,6 +1,7 @@
 /** Card activation codes (Blackhawk). */
 import type { CardBatchFailureCode, Resolvers } from '../generated/graphql.js';
 import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from '../errors.js';
+import { assertMayUseCardPrograms, assertMayUseProvider } from '../access/model.js';
 import { cardCodesOf } from '../gateway/card-codes.js';
 import { cardGlobalId } from '../gateway/ids.js';
 import type { CardBatchFailureModel } from '../providers/contract.js';
@@ -65,9 +66,12 @@ export const cardResolvers: Resolvers = {
   Mutation: {
     setCardActivationCodes: (_parent, { input }, ctx, info) =>
       withUserErrors({ cards: [], acceptedCount: 0, failures: [] }, async () => {
+        assertMayUseProvider(ctx.client, 'blackhawk');
+        const records = cardCodesOf(ctx, info) ?? input.codes;
+        // Every record within the client's card programs, or nothing is sent at all.
+        assertMayUseCardPrograms(ctx.client, records);
         const adapter = ctx.providers.adapter('blackhawk');
         if (!adapter.setCardActivationCodes) throw unsupported('blackhawk', 'activation codes');
-        const records = cardCodesOf(ctx, info) ?? input.codes;
         if (records.length === 0) {
           throw userError('INVALID_INPUT', 'codes must hold at least one record', {
             field: ['input', 'codes'],

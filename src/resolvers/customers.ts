@@ -1,5 +1,6 @@
 /** Customer reads, activation (and its preview), status changes and bulk updates. */
 import type { Readable } from 'node:stream';
+import { assertMayUseProvider } from '../access/model.js';
 import type { Resolvers } from '../generated/graphql.js';
 import type { GatewayContext } from '../gateway/context.js';
 import { UserFacingError, userError } from '../errors.js';
@@ -149,6 +150,7 @@ export const customerResolvers: Resolvers = {
     bulkUpdateCustomers: (_parent, { input }, ctx) =>
       withUserErrors({ result: null }, async () => {
         const provider = fromGraphqlProvider(input.provider);
+        assertMayUseProvider(ctx.client, provider);
         const adapter = ctx.providers.adapter(provider);
         if (!adapter.bulkUpdateCustomers)
           throw unsupported(provider, 'bulk customer updates', ['input', 'provider']);

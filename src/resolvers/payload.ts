@@ -1,5 +1,6 @@
 /** Turning UserFacingError into `userErrors`, and the shared steps of customer operations. */
 import type { UserError } from '../generated/graphql.js';
+import { assertMayUseProvider } from '../access/model.js';
 import { UserFacingError, userError, type UserErrorModel } from '../errors.js';
 import { parseCustomerId } from '../gateway/ids.js';
 import type { GatewayContext } from '../gateway/context.js';
@@ -36,6 +37,7 @@ export async function withUserErrors<T extends object, E extends object>(
 /** Resolves a customer global id to its provider's adapter, validating the id before any call. */
 export function customerTarget(ctx: GatewayContext, id: string, field: string[]) {
   const parsed = parseCustomerId(id, field);
+  assertMayUseProvider(ctx.client, parsed.provider);
   const adapter = ctx.providers.adapter(parsed.provider);
   const invalid = adapter.validateCustomerId(parsed.providerCustomerId);
   if (invalid) throw new UserFacingError({ ...invalid, field, provider: parsed.provider });

@@ -4,6 +4,7 @@ import { parseGlobalId } from '../gateway/ids.js';
 import type { ProviderAdapter } from '../providers/contract.js';
 import { toGraphqlProvider } from '../providers/ids.js';
 import { loadCustomer, unsupported } from './payload.js';
+import { assertMayUseCardPrograms, assertMayUseProvider, mayUseProvider } from '../access/model.js';
 
 function operations(adapter: ProviderAdapter | null): ProviderOperation[] {
   if (!adapter) return [];
@@ -23,17 +24,22 @@ function operations(adapter: ProviderAdapter | null): ProviderOperation[] {
 
 export const providerResolvers: Resolvers = {
   Query: {
+    // Only the providers this client may use: a partner sees its own share of the graph.
     providers: (_parent, _args, ctx) =>
-      ctx.providers.list.map((p) => ({
-        provider: toGraphqlProvider(p.id),
-        mode: p.mode,
-        operations: operations(p.adapter),
-        settableStatuses: p.adapter?.updateCustomerStatus ? [...p.adapter.settableStatuses] : [],
-      })),
+      ctx.providers.list
+        .filter((p) => mayUseProvider(ctx.client, p.id))
+        .map((p) => ({
+          provider: toGraphqlProvider(p.id),
+          mode: p.mode,
+          operations: operations(p.adapter),
+          settableStatuses: p.adapter?.updateCustomerStatus ? [...p.adapter.settableStatuses] : [],
+        })),
 
     async node(_parent, { id }, ctx) {
       const parsed = parseGlobalId(id, ['id']);
       if (parsed.kind === 'card') {
+        assertMayUseProvider(ctx.client, parsed.provider);
+        assertMayUseCardPrograms(ctx.client, [parsed]);
         ctx.providers.adapter(parsed.provider);
         throw unsupported(parsed.provider, 'reading a card', ['id']);
       }

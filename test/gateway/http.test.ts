@@ -200,7 +200,11 @@ describe('disabled providers', () => {
 describe('production mode', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ NODE_ENV: 'production', ALLOW_SANDBOXES: 'true' });
+    gw = await startTestGateway({
+      NODE_ENV: 'production',
+      ALLOW_SANDBOXES: 'true',
+      AUTH_DISABLED: 'true',
+    });
   });
   afterAll(() => gw.close());
 

@@ -1,7 +1,10 @@
 /** `npm start` as a person runs it: a real process, configuration from the environment, signals. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
@@ -74,6 +77,16 @@ describe('process start-up', () => {
       blackhawk: 'SANDBOX',
     });
     expect(proc.err()).toContain('curl');
+    // No client authentication configured: it runs open, and says so in the banner and the log.
+    expect(proc.err()).toContain('Open: no client authentication is configured');
+    const open = proc
+      .out()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => String(line.msg).startsWith('the gateway runs open'));
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ level: 'warn' });
     // stdout is for log shippers: every line is one JSON object.
     for (const line of proc.out().split('\n').filter(Boolean))
       expect(() => JSON.parse(line) as unknown).not.toThrow();
@@ -139,6 +152,37 @@ describe('process start-up', () => {
     expect(code).toBe(1);
     expect(proc.err()).toContain('FUSEBILL_BASE_URL');
     expect(proc.err() + proc.out()).not.toContain('hunter2-secret');
+  });
+
+  it('refuses to run open in production unless AUTH_DISABLED=true says so', async () => {
+    const refused = start({ PORT: '0', NODE_ENV: 'production', ALLOW_SANDBOXES: 'true' });
+    const [code] = (await once(refused.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(refused.err()).toContain('set AUTH_DISABLED=true to run open on purpose');
+  });
+
+  it('stops on a bad clients file, naming the client and the field but not the key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-clients-'));
+    const path = join(dir, 'clients.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        clients: [
+          {
+            id: 'acme',
+            name: 'Acme',
+            apiKeys: ['sk_live_pasted_by_mistake'],
+            scopes: ['customers:read'],
+          },
+        ],
+      }),
+    );
+    const proc = start({ PORT: '0', CLIENTS_FILE: path });
+    const [code] = (await once(proc.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(proc.err()).toContain('client "acme" apiKeys.0');
+    expect(proc.err() + proc.out()).not.toContain('sk_live_pasted_by_mistake');
+    expect(proc.err()).not.toContain('    at ');
   });
 
   it('says clearly when its port is taken', async () => {

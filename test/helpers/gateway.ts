@@ -3,13 +3,14 @@
  * embedded sandboxes over real HTTP, and every log line it writes.
  */
 import { loadConfig } from '../../src/config/index.js';
-import { startGateway, type Gateway } from '../../src/gateway/app.js';
+import type { Gateway } from '../../src/gateway/app.js';
 import { createLogger } from '../../src/log.js';
 import type { ProviderId } from '../../src/providers/ids.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
-import { startProviders, type ProviderSet } from '../../src/providers/runtime.js';
+import type { ProviderSet } from '../../src/providers/runtime.js';
 import { closeRedis, createRedis } from '../../src/redis.js';
 import type { SandboxHandle } from '../../src/sandbox/server.js';
+import { startSwitchyard } from '../../src/start.js';
 
 export interface GraphqlResponse<D = any> {
   status: number;
@@ -60,8 +61,8 @@ export async function startTestGateway(
   const redis = config.REDIS_URL
     ? createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX)
     : undefined;
-  const providers = await startProviders(PROVIDERS, config, log, redis);
-  const gateway = await startGateway({ ...config, providers, log });
+  const running = await startSwitchyard(config, log, redis);
+  const { gateway, providers } = running;
 
   return {
     url: gateway.url,
@@ -111,8 +112,7 @@ export async function startTestGateway(
       return sandbox as SandboxHandle<unknown, State>;
     },
     async close() {
-      await gateway.stop();
-      await providers.close();
+      await running.close();
       if (redis) await closeRedis(redis);
     },
   };

@@ -1,0 +1,105 @@
+/**
+ * Bearer tokens from the company's identity provider, verified with jose against its JWKS (fetched
+ * over HTTP, cached, fetched again when a token names an unknown key id), its issuer and audience.
+ */
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { isProviderId, type ProviderId } from '../providers/ids.js';
+import type { Client } from './model.js';
+
+export interface JwtOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  clockToleranceS: number;
+  /** Least time between two fetches of the key set that a token with an unknown kid causes. */
+  cooldownMs: number;
+  rateLimitPerMinute: number;
+}
+
+/** Asymmetric algorithms only: a JWKS publishes public keys, so an HMAC token is never valid here. */
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+export type JwtResult =
+  | { ok: true; client: Client }
+  | { ok: false; reason: 'invalid' }
+  /** The keys could not be fetched: not the caller's fault, and not a verdict on the token. */
+  | { ok: false; reason: 'unavailable'; error: unknown };
+
+const claims = z.object({
+  client_id: z.string().min(1).optional(),
+  azp: z.string().min(1).optional(),
+  sub: z.string().min(1).optional(),
+  scope: z.string().optional(),
+  scp: z.array(z.string()).optional(),
+  'switchyard:providers': z.array(z.string()).optional(),
+  'switchyard:card_programs': z.array(z.string().regex(/^\d{1,19}$/)).optional(),
+  'switchyard:trusted_documents_only': z.boolean().optional(),
+});
+
+/** The client a verified token speaks for; null when its claims do not make one. */
+export function clientFromClaims(payload: JWTPayload, rateLimitPerMinute: number): Client | null {
+  const parsed = claims.safeParse(payload);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const id = c.client_id ?? c.azp ?? c.sub;
+  if (!id) return null;
+  const scopes = c.scp ?? (c.scope ?? '').split(' ').filter(Boolean);
+  const providers = c['switchyard:providers']?.map((p) => p.toLowerCase()).filter(isProviderId);
+  return {
+    id: id.slice(0, 128),
+    name: id.slice(0, 128),
+    via: 'jwt',
+    scopes: new Set(scopes),
+    providers: providers ? new Set<ProviderId>(providers) : null,
+    cardPrograms: c['switchyard:card_programs'] ? new Set(c['switchyard:card_programs']) : null,
+    rateLimitPerMinute,
+    trustedDocumentsOnly: c['switchyard:trusted_documents_only'] ?? false,
+  };
+}
+
+/** The identity provider's key set could not be had: a fetch that failed, timed out or was not a JWKS. */
+function keysUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true; // fetch failed (connection refused, DNS)
+  return (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    (error.code === 'ERR_JOSE_GENERIC' && error.message.includes('JSON Web Key Set HTTP response'))
+  );
+}
+
+export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<JwtResult> {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: 5_000,
+    // A token naming an unknown key id fetches the set again, but not more often than this.
+    cooldownDuration: options.cooldownMs,
+    cacheMaxAge: 10 * 60_000,
+  });
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: options.issuer,
+        audience: options.audience,
+        clockTolerance: options.clockToleranceS,
+        algorithms: ALGORITHMS,
+      });
+      const client = clientFromClaims(payload, options.rateLimitPerMinute);
+      return client ? { ok: true, client } : { ok: false, reason: 'invalid' };
+    } catch (error) {
+      return keysUnavailable(error)
+        ? { ok: false, reason: 'unavailable', error }
+        : { ok: false, reason: 'invalid' };
+    }
+  };
+}
