@@ -64,7 +64,12 @@ if (wanted('overhead')) {
 if (wanted('fanout')) {
   log('2/4 fan-out and dedupe (20 ms sandbox latency)');
   const r = await withSandboxes(20, (sandboxes) =>
-    fanout(sandboxes.info, { runs: plan.fanoutRuns, latencyMs: 20, concurrency: 16 }),
+    fanout(sandboxes.info, {
+      runs: plan.fanoutRuns,
+      latencyMs: 20,
+      concurrency: 16,
+      perOperation: 4,
+    }),
   );
   results.fanout = r;
   console.log('\n2. Fan-out: 50 reads, 25 distinct ids over Fusebill and NetXD, 20 ms latency');

@@ -52,6 +52,20 @@ export class ForbiddenError extends Error {
   }
 }
 
+/** The limits an operation can exceed (`extensions.limit` of OPERATION_TOO_COMPLEX). */
+export type OperationLimit = 'depth' | 'aliases' | 'rootFields' | 'tokens' | 'upstreamCalls';
+
+/** An operation over one of the operation limits: nothing of it runs. */
+export class OperationTooComplexError extends Error {
+  override readonly name = 'OperationTooComplexError';
+  constructor(
+    readonly limit: OperationLimit,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** One user-fixable problem or business outcome, reported in a payload's `userErrors`. */
 export interface UserErrorModel {
   code: UserErrorCode;
@@ -78,4 +92,16 @@ export function userError(
   extra: Omit<UserErrorModel, 'code' | 'message'> = {},
 ): UserFacingError {
   return new UserFacingError({ code, message, ...extra });
+}
+
+/** The first error of `type` in an error's chain of original errors. */
+export function causeOf<T extends Error>(
+  error: unknown,
+  type: new (...args: never[]) => T,
+): T | undefined {
+  for (let current = error, hops = 0; current && hops < 5; hops++) {
+    if (current instanceof type) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }

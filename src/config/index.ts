@@ -16,6 +16,7 @@ const gatewayEnv = z.object({
   UPSTREAM_TIMEOUT_MS: positiveInt(10_000),
   UPSTREAM_MAX_CONCURRENCY: positiveInt(16),
   UPSTREAM_BATCH_CONCURRENCY: positiveInt(4),
+  UPSTREAM_MAX_CONCURRENCY_PER_OPERATION: positiveInt(4),
   BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
@@ -31,6 +32,11 @@ const gatewayEnv = z.object({
   AUTH_JWKS_COOLDOWN_MS: z.coerce.number().int().min(0).default(30_000),
   AUTH_DISABLED: flag(false),
   CLIENT_RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  MAX_DEPTH: positiveInt(8),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_ROOT_FIELDS: positiveInt(20),
+  MAX_TOKENS: positiveInt(2_000),
+  MAX_UPSTREAM_CALLS: positiveInt(100),
   REDIS_URL: z
     .string()
     .trim()

@@ -22,6 +22,7 @@ import {
   parseMultipart,
   registerBodyParsers,
 } from './body.js';
+import { operationShapeRule, upstreamCallsPlugin } from '../access/limits.js';
 import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
@@ -50,6 +51,12 @@ type GatewayOptions = Pick<
   | 'HTTP_REQUEST_TIMEOUT_MS'
   | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
   | 'SHUTDOWN_GRACE_MS'
+  | 'MAX_DEPTH'
+  | 'MAX_ALIASES'
+  | 'MAX_ROOT_FIELDS'
+  | 'MAX_TOKENS'
+  | 'MAX_UPSTREAM_CALLS'
+  | 'UPSTREAM_MAX_CONCURRENCY_PER_OPERATION'
 > & { providers: ProviderSet; log: Logger; access: Access };
 
 declare module 'fastify' {
@@ -143,6 +150,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       error: (message: unknown) => log.error(String(message), { source: 'apollo' }),
     },
     csrfPrevention: true,
+    // Operation limits: the parser stops at MAX_TOKENS, a validation rule measures the shape.
+    parseOptions: { maxTokens: options.MAX_TOKENS },
+    validationRules: [
+      operationShapeRule({
+        depth: options.MAX_DEPTH,
+        aliases: options.MAX_ALIASES,
+        rootFields: options.MAX_ROOT_FIELDS,
+        tokens: options.MAX_TOKENS,
+        upstreamCalls: options.MAX_UPSTREAM_CALLS,
+      }),
+    ],
     introspection: !production,
     // main.ts owns SIGTERM/SIGINT: it stops the gateway, then the sandboxes, then exits.
     stopOnTerminationSignals: false,
@@ -151,6 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       // No field sets cache hints and no response is HTTP-cached: computing a policy per field is waste.
       ApolloServerPluginCacheControlDisabled(),
+      // Before card-codes.ts: the estimate counts the activation codes of the variables.
+      upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
       cardCodesPlugin(schema),
       operationLog(),
     ],
@@ -162,6 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log,
     providers,
     uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES,
+    maxConcurrencyPerOperation: options.UPSTREAM_MAX_CONCURRENCY_PER_OPERATION,
   });
   const { access } = options;
   const graphql = fastifyApolloHandler(apollo, {

@@ -13,6 +13,8 @@ import type {
   ProviderId,
 } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
+import { createLimiter, type Limiter } from '../transport/limit.js';
+import type { OperationSlots } from '../transport/types.js';
 
 /** Largest number of ids one DataLoader batch hands to an adapter. */
 const MAX_BATCH = 100;
@@ -40,6 +42,22 @@ export interface ContextOptions {
   log: Logger;
   providers: ProviderSet;
   uploadMaxFileBytes: number;
+  /** UPSTREAM_MAX_CONCURRENCY_PER_OPERATION */
+  maxConcurrencyPerOperation: number;
+}
+
+/** One operation's slots per provider, made on first use. */
+class Slots implements OperationSlots {
+  private readonly limiters = new Map<ProviderId, Limiter>();
+  constructor(private readonly max: number) {}
+  acquire(provider: ProviderId, deadline: number) {
+    let limiter = this.limiters.get(provider);
+    if (!limiter) {
+      limiter = createLimiter(this.max);
+      this.limiters.set(provider, limiter);
+    }
+    return limiter.acquire(deadline);
+  }
 }
 
 class RequestContext implements GatewayContext {
@@ -57,7 +75,11 @@ class RequestContext implements GatewayContext {
     shared: ContextOptions & { limits: { uploadMaxFileBytes: number } },
   ) {
     this.log = shared.log.child({ requestId, clientId: client.id });
-    this.call = { requestId, log: this.log };
+    this.call = {
+      requestId,
+      log: this.log,
+      slots: new Slots(shared.maxConcurrencyPerOperation),
+    };
     this.providers = shared.providers;
     this.limits = shared.limits;
   }

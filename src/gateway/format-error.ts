@@ -7,7 +7,13 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../log.js';
 import { toGraphqlProvider } from '../providers/ids.js';
-import { ForbiddenError, UpstreamError, UserFacingError } from '../errors.js';
+import {
+  causeOf,
+  ForbiddenError,
+  OperationTooComplexError,
+  UpstreamError,
+  UserFacingError,
+} from '../errors.js';
 
 export function createFormatError(log: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -53,6 +59,20 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
         },
       };
     }
+    const tooComplex = causeOf(error, OperationTooComplexError);
+    if (tooComplex) {
+      return {
+        message: tooComplex.message,
+        extensions: { code: 'OPERATION_TOO_COMPLEX', limit: tooComplex.limit },
+      };
+    }
+    const tokens = TOO_MANY_TOKENS.exec(formatted.message)?.[1];
+    if (tokens) {
+      return {
+        message: `The operation has more than ${tokens} tokens; the limit is ${tokens} (MAX_TOKENS)`,
+        extensions: { code: 'OPERATION_TOO_COMPLEX', limit: 'tokens' },
+      };
+    }
     const code = formatted.extensions?.code;
     // Errors Apollo raised itself (parse, validation, bad request) are useful as they are, once
     // the input values graphql-js prints in them are cut.
@@ -81,6 +101,10 @@ function isBareGraphqlError(error: unknown): boolean {
     (error as { originalError?: unknown }).originalError == null
   );
 }
+
+/** graphql-js's own words when a document has more tokens than maxTokens (16.x spells it "that"). */
+const TOO_MANY_TOKENS =
+  /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
 
 const ARGUMENT_NULL = /^Argument "\w+" of non-null type "[\w![\]]+" must not be null\.$/;
 

@@ -1,7 +1,13 @@
 /** One JSON log line per GraphQL operation: its name, duration, public error codes and providers. */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ForbiddenError, UpstreamError, UserFacingError } from '../errors.js';
+import {
+  causeOf,
+  ForbiddenError,
+  OperationTooComplexError,
+  UpstreamError,
+  UserFacingError,
+} from '../errors.js';
 import type { GatewayContext } from './context.js';
 
 /** The public code (and provider) of an error as the client sees it, for the operation log. */
@@ -12,6 +18,7 @@ function errorSummary(error: { extensions?: Record<string, unknown> }): {
   const original = unwrapResolverError(error);
   if (original instanceof UpstreamError)
     return { code: original.code, provider: original.provider };
+  if (causeOf(error, OperationTooComplexError)) return { code: 'OPERATION_TOO_COMPLEX' };
   if (original instanceof ForbiddenError) {
     return {
       code: 'FORBIDDEN',

@@ -27,6 +27,8 @@ export function retryAfterHeader(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+const noRelease = () => undefined;
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { provider } = options;
   const logFor = (request: HttpRequest) => request.scope?.log ?? options.log;
@@ -134,9 +136,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const deadline = request.deadline ?? Date.now() + options.timeoutMs;
     const log = logFor(request);
-    // Token requests skip the limit: the calls waiting for that token hold every slot.
-    const release = request.anonymous ? () => undefined : await limiter.acquire(deadline);
-    if (!release) throw outOfTime(request);
+    // Token requests skip the limits: the calls waiting for that token hold every slot. The
+    // operation's own share comes first, so what it queues waits in its own line; both waits
+    // count against the call's deadline.
+    const own =
+      request.anonymous || !request.scope?.slots
+        ? noRelease
+        : await request.scope.slots.acquire(provider, deadline);
+    if (!own) throw outOfTime(request);
+    const shared = request.anonymous ? noRelease : await limiter.acquire(deadline);
+    if (!shared) {
+      own();
+      throw outOfTime(request);
+    }
+    const release = () => {
+      shared();
+      own();
+    };
     try {
       const auth = request.anonymous ? undefined : options.auth;
       const header = async () => {

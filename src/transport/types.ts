@@ -18,6 +18,17 @@ export type CallKind = 'read' | 'write';
 export interface CallContext {
   requestId: string;
   log: Logger;
+  /** The operation's own share of each provider's connection slots; absent for shared work. */
+  slots?: OperationSlots;
+}
+
+/**
+ * At most UPSTREAM_MAX_CONCURRENCY_PER_OPERATION calls of one operation in flight to a provider,
+ * so one big operation cannot hold every slot while another client's read waits.
+ */
+export interface OperationSlots {
+  /** Waits for one of this operation's slots for `provider` until `deadline`; null on timeout. */
+  acquire(provider: ProviderId, deadline: number): Promise<(() => void) | null>;
 }
 
 /** How a client authenticates; token-based strategies cache and refresh behind `header`. */
