@@ -2,6 +2,7 @@
  * Before and after, side by side in one run: the gateway from a git revision against the gateway
  * of the working tree, same sandboxes process, load runs alternating A B A B (medians reported).
  * Usage: node --import tsx bench/compare.ts <rev> [connections=1,16] [rounds=4] [seconds=3]
+ * AFTER_HEADERS='{"x-api-key":"..."}' adds headers to the requests it gets (credentials).
  * AFTER_ENV='{"LOG_LEVEL":"warn"}' adds variables to the working tree's gateway only (to price a
  * setting: compare HEAD with itself).
  */
@@ -39,6 +40,7 @@ const before = await startNode<{ url: string }>(
   gatewayEnv(sandboxes.info),
 );
 const afterEnv = JSON.parse(process.env.AFTER_ENV ?? '{}') as Record<string, string>;
+const afterHeaders = JSON.parse(process.env.AFTER_HEADERS ?? '{}') as Record<string, string>;
 const after = await startNode<{ url: string }>(
   'src/main.ts',
   [],
@@ -57,7 +59,7 @@ const load = async (gateway: typeof before, connections: number) => {
       connections,
       durationS: Number(secondsArg),
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(gateway === after ? afterHeaders : {}) },
       body,
     }),
   ]);

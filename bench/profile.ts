@@ -2,6 +2,7 @@
  * Where the gateway's time goes on one scenario: runs the gateway under `node --cpu-prof` against
  * the sandboxes process, drives load, stops it, and prints the heaviest functions by self time.
  * Usage: tsx bench/profile.ts <read|bulk|floor> [seconds=5] [connections=8]   (floor: the bare server (b) on the read)
+ * PROFILE_ENV and PROFILE_HEADERS (JSON) add gateway variables and request headers (credentials).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,7 +33,14 @@ const child = spawn(
   process.execPath,
   ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', ...target],
   {
-    env: { ...process.env, NODE_ENV: 'production', ...gatewayEnv(sandboxes.info) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      ...gatewayEnv(
+        sandboxes.info,
+        JSON.parse(process.env.PROFILE_ENV ?? '{}') as Record<string, string>,
+      ),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
@@ -68,7 +76,10 @@ if (scenario === 'bulk') {
       connections,
       durationS: seconds,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(JSON.parse(process.env.PROFILE_HEADERS ?? '{}') as Record<string, string>),
+      },
       body,
     }),
   ]);

@@ -105,3 +105,16 @@ export function causeOf<T extends Error>(
   }
   return undefined;
 }
+
+/** Most characters of the caller's own input an error message quotes. */
+export const MAX_QUOTED_INPUT = 64;
+
+/**
+ * The caller's own input as an error message may quote it: in quotes, cut to 64 characters, so a
+ * huge value cannot make a huge answer. Never for secrets (activation codes, keys, tokens).
+ */
+export function quoteInput(value: string): string {
+  return value.length > MAX_QUOTED_INPUT
+    ? `"${value.slice(0, MAX_QUOTED_INPUT)}…" (${value.length} characters)`
+    : `"${value}"`;
+}

@@ -1,5 +1,6 @@
 /** Process entry: load config -> Redis -> client access, providers (and sandboxes), gateway -> listen. */
 import { ClientsFileError } from './access/clients.js';
+import { ManifestError } from './access/documents.js';
 import { ConfigError, loadConfig, type GatewayConfig } from './config/index.js';
 import { createLogger } from './log.js';
 import { PROVIDERS } from './providers/registry.js';
@@ -28,7 +29,7 @@ async function main() {
     : undefined;
   const running = await startSwitchyard(config, log, redis).catch(
     (error: NodeJS.ErrnoException) => {
-      if (error instanceof ClientsFileError) fatal(error.message);
+      if (error instanceof ClientsFileError || error instanceof ManifestError) fatal(error.message);
       if (error.code === 'EADDRINUSE')
         fatal(`Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT)`);
       if (error.code === 'EADDRNOTAVAIL')

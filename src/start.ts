@@ -36,7 +36,7 @@ export async function startSwitchyard(
   }
   const providers = await startProviders(PROVIDERS, config, log, redis);
   try {
-    const gateway = await startGateway({ ...config, providers, log, access });
+    const gateway = await startGateway({ ...config, providers, log, access, redis });
     return {
       gateway,
       providers,

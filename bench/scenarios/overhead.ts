@@ -5,6 +5,7 @@
  * round-robin (A B C D E, B C D E A, ...) so a noisy machine hurts all of them alike.
  */
 import { gatewayEnv, type SandboxesInfo } from '../lib/env.js';
+import { benchIdentity } from '../lib/identity.js';
 import { runNode, startNode, type Started } from '../lib/proc.js';
 import { median, round } from '../lib/stats.js';
 
@@ -36,9 +37,23 @@ const QUERY = JSON.stringify({
 export async function overhead(info: SandboxesInfo, opts: { rounds: number; durationS: number }) {
   const { baseUrl, apiKey } = info.settings.fusebill;
   const started: Started<{ url?: string }>[] = [];
+  const identity = await benchIdentity();
   try {
     const gateway = await startNode<{ url: string }>('src/main.ts', [], gatewayEnv(info));
     started.push(gateway);
+    // The same gateway asking for credentials: an API key, or a JWT verified against a JWKS.
+    const withKey = await startNode<{ url: string }>(
+      'src/main.ts',
+      [],
+      gatewayEnv(info, identity.apiKeyEnv),
+    );
+    started.push(withKey);
+    const withJwt = await startNode<{ url: string }>(
+      'src/main.ts',
+      [],
+      gatewayEnv(info, identity.jwtEnv),
+    );
+    started.push(withJwt);
     const bare = async (mode: string) => {
       const server = await startNode<{ url: string }>('bench/servers/bare.ts', [
         mode,
@@ -52,10 +67,10 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
     const floorUndici = await bare('http-undici');
     const express = await bare('express-got');
 
-    const graphqlTarget = (url: string) => ({
+    const graphqlTarget = (url: string, headers: Record<string, string> = {}) => ({
       url,
       method: 'POST' as const,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: QUERY,
     });
     const targets = [
@@ -68,6 +83,16 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
         },
       },
       { name: 'gateway', load: graphqlTarget(gateway.info.url), server: gateway },
+      {
+        name: 'gateway, API key',
+        load: graphqlTarget(withKey.info.url, { 'x-api-key': identity.apiKey }),
+        server: withKey,
+      },
+      {
+        name: 'gateway, JWT',
+        load: graphqlTarget(withJwt.info.url, { authorization: `Bearer ${identity.token}` }),
+        server: withJwt,
+      },
       { name: 'floor: http + got (b)', load: graphqlTarget(floor.info.url), server: floor },
       { name: 'http + undici (c)', load: graphqlTarget(floorUndici.info.url), server: floorUndici },
       { name: 'express + got (d)', load: graphqlTarget(express.info.url), server: express },
@@ -117,6 +142,16 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
     const ratios = [1, 32].map((c) => ({
       connections: c,
       gatewayVsFloor: round(get('gateway', c).rps / get(FLOOR, c).rps, 3),
+      apiKeyVsOpen: round(get('gateway, API key', c).rps / get('gateway', c).rps, 3),
+      jwtVsOpen: round(get('gateway, JWT', c).rps / get('gateway', c).rps, 3),
+      apiKeyCpuVsOpen: round(
+        get('gateway, API key', c).cpuUsPerRequest / get('gateway', c).cpuUsPerRequest,
+        3,
+      ),
+      jwtCpuVsOpen: round(
+        get('gateway, JWT', c).cpuUsPerRequest / get('gateway', c).cpuUsPerRequest,
+        3,
+      ),
       gatewayCpuVsFloor: round(
         get('gateway', c).cpuUsPerRequest / get(FLOOR, c).cpuUsPerRequest,
         3,
@@ -132,9 +167,12 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
     const targetsMet = {
       throughputAtLeast08xFloorAt1And32: Math.min(c1.gatewayVsFloor, c32.gatewayVsFloor) >= 0.8,
       addedP50AtMost13xFloorsAtC1: c1.gatewayAddedP50VsFloor <= 1.3,
+      authenticationCostsUnder5Percent:
+        Math.min(c1.apiKeyVsOpen, c1.jwtVsOpen, c32.apiKeyVsOpen, c32.jwtVsOpen) >= 0.95,
     };
     return { rows, ratios, targetsMet, gatewayPeakRssMb: gateway.peakRssMb() };
   } finally {
+    identity.close();
     await Promise.all(started.map((s) => s.stop()));
   }
 }

@@ -8,7 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { Redis } from '../redis.js';
-import { clientForKey, loadClientsFile, type KeyedClient } from './clients.js';
+import { ClientsFileError, clientForKey, loadClientsFile, type KeyedClient } from './clients.js';
+import { loadManifest, type TrustedDocuments } from './documents.js';
 import { createJwtVerifier } from './jwt.js';
 import { openClient, type Client } from './model.js';
 import { createClientRateLimiter, type ClientRateLimiter } from './rate-limit.js';
@@ -32,6 +33,8 @@ export interface Access {
   /** Who sent these headers. Decided before anything else of the request is looked at. */
   authenticate(headers: IncomingHttpHeaders): Promise<Authentication>;
   readonly limiter: ClientRateLimiter;
+  /** The trusted documents of PERSISTED_DOCUMENTS_FILE, by sha256; empty without one. */
+  readonly documents: TrustedDocuments;
 }
 
 type AccessConfig = Pick<
@@ -43,15 +46,28 @@ type AccessConfig = Pick<
   | 'AUTH_JWT_CLOCK_TOLERANCE_S'
   | 'AUTH_JWKS_COOLDOWN_MS'
   | 'CLIENT_RATE_LIMIT_PER_MINUTE'
+  | 'PERSISTED_DOCUMENTS_FILE'
 >;
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/;
 
-/** Throws ClientsFileError when CLIENTS_FILE cannot be used; the message names no key. */
+/**
+ * Throws ClientsFileError when CLIENTS_FILE cannot be used (the message names no key), and
+ * ManifestError when PERSISTED_DOCUMENTS_FILE cannot.
+ */
 export function createAccess(config: AccessConfig, shared: { redis?: Redis; log: Logger }): Access {
   const keyed: KeyedClient[] | null = config.CLIENTS_FILE
     ? loadClientsFile(config.CLIENTS_FILE, config.CLIENT_RATE_LIMIT_PER_MINUTE)
     : null;
+  const documents: TrustedDocuments = config.PERSISTED_DOCUMENTS_FILE
+    ? loadManifest(config.PERSISTED_DOCUMENTS_FILE)
+    : new Map();
+  const trustedOnly = keyed?.find(({ client }) => client.trustedDocumentsOnly);
+  if (trustedOnly && documents.size === 0) {
+    throw new ClientsFileError(
+      `CLIENTS_FILE: client "${trustedOnly.client.id}" may only run trusted documents, but PERSISTED_DOCUMENTS_FILE names none`,
+    );
+  }
   const jwks =
     config.AUTH_JWKS_URL && config.AUTH_JWT_ISSUER && config.AUTH_JWT_AUDIENCE
       ? createJwtVerifier({
@@ -75,6 +91,7 @@ export function createAccess(config: AccessConfig, shared: { redis?: Redis; log:
     openClient: openClient(config.CLIENT_RATE_LIMIT_PER_MINUTE),
     challenge,
     limiter: createClientRateLimiter(shared.redis, log),
+    documents,
     async authenticate(headers) {
       const key = headers['x-api-key'];
       const authorization = headers.authorization;

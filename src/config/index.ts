@@ -37,6 +37,36 @@ const gatewayEnv = z.object({
   MAX_ROOT_FIELDS: positiveInt(20),
   MAX_TOKENS: positiveInt(2_000),
   MAX_UPSTREAM_CALLS: positiveInt(100),
+  PERSISTED_DOCUMENTS_FILE: z.string().trim().min(1).optional(),
+  APQ_TTL_SECONDS: positiveInt(86_400),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        let url: URL | undefined;
+        try {
+          url = new URL(origin);
+        } catch {
+          url = undefined;
+        }
+        if (!url || url.origin !== origin.replace(/\/+$/, '')) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${origin.slice(0, 64)}" is not an origin like https://app.example.com`,
+          });
+        }
+      }
+      return origins.map((o) => o.replace(/\/+$/, ''));
+    }),
+  INTROSPECTION: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
   REDIS_URL: z
     .string()
     .trim()

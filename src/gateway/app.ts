@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Access, Client } from '../access/index.js';
 import type { GatewayConfig } from '../config/index.js';
@@ -22,7 +23,9 @@ import {
   parseMultipart,
   registerBodyParsers,
 } from './body.js';
+import { persistedQueryCache, trustedDocumentsPlugin } from '../access/documents.js';
 import { operationShapeRule, upstreamCallsPlugin } from '../access/limits.js';
+import type { Redis } from '../redis.js';
 import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
@@ -57,7 +60,10 @@ type GatewayOptions = Pick<
   | 'MAX_TOKENS'
   | 'MAX_UPSTREAM_CALLS'
   | 'UPSTREAM_MAX_CONCURRENCY_PER_OPERATION'
-> & { providers: ProviderSet; log: Logger; access: Access };
+  | 'APQ_TTL_SECONDS'
+  | 'INTROSPECTION'
+  | 'CORS_ORIGINS'
+> & { providers: ProviderSet; log: Logger; access: Access; redis?: Redis };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -150,6 +156,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       error: (message: unknown) => log.error(String(message), { source: 'apollo' }),
     },
     csrfPrevention: true,
+    // Trusted documents first, then automatic persisted queries (in Redis when configured).
+    persistedQueries: {
+      cache: persistedQueryCache(options.access.documents, options.redis, log),
+      ttl: options.APQ_TTL_SECONDS,
+    },
     // Operation limits: the parser stops at MAX_TOKENS, a validation rule measures the shape.
     parseOptions: { maxTokens: options.MAX_TOKENS },
     validationRules: [
@@ -161,7 +172,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         upstreamCalls: options.MAX_UPSTREAM_CALLS,
       }),
     ],
-    introspection: !production,
+    introspection: options.INTROSPECTION ?? !production,
+    // No "Did you mean" field suggestions in production: they tell a stranger the schema.
+    hideSchemaDetailsFromClientErrors: production,
     // main.ts owns SIGTERM/SIGINT: it stops the gateway, then the sandboxes, then exits.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
@@ -171,6 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       // Before card-codes.ts: the estimate counts the activation codes of the variables.
       upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
+      trustedDocumentsPlugin(options.access.documents),
       cardCodesPlugin(schema),
       operationLog(),
     ],
@@ -178,6 +192,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await apollo.start();
 
   registerBodyParsers(app, bodyOptions);
+  // Browser frontends on other origins, when listed; off by default (no headers, no hook).
+  if (options.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: options.CORS_ORIGINS,
+      methods: ['GET', 'POST'],
+      allowedHeaders: [
+        'content-type',
+        'x-api-key',
+        'authorization',
+        'x-request-id',
+        'idempotency-key',
+        'apollo-require-preflight',
+        'x-apollo-operation-name',
+      ],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
   const contextFor = createContextFactory({
     log,
     providers,

@@ -82,6 +82,10 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
         ? formatted
         : { ...base, message, extensions: { code } };
     }
+    // Apollo Server's own refusals of a persisted-query extension, raised without a code: the
+    // client's to fix, not an internal error.
+    const persisted = PERSISTED_QUERY_REFUSALS[formatted.message];
+    if (persisted) return { message: persisted, extensions: { code: 'BAD_REQUEST' } };
     // graphql-js's own refusal of an argument, raised while executing rather than validating: an
     // explicit null in a variable whose default let it pass validation. The caller's to fix. (A
     // GraphQLError that wraps nothing came from graphql-js, not from a resolver; compared by name,
@@ -101,6 +105,12 @@ function isBareGraphqlError(error: unknown): boolean {
     (error as { originalError?: unknown }).originalError == null
   );
 }
+
+const PERSISTED_QUERY_REFUSALS: Record<string, string> = {
+  'provided sha does not match query':
+    'The persisted query hash (extensions.persistedQuery.sha256Hash) is not the sha256 of the query sent with it',
+  'Unsupported persisted query version': 'Only version 1 of persisted queries is supported',
+};
 
 /** graphql-js's own words when a document has more tokens than maxTokens (16.x spells it "that"). */
 const TOO_MANY_TOKENS =

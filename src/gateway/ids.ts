@@ -1,7 +1,7 @@
 /** Global ids: `<provider>:<provider customer id>` for customers, `blackhawk:<program>:<proxy>` for cards. */
 import { isProviderId, type ProviderId } from '../providers/ids.js';
 import type { CardModel, CustomerModel } from '../providers/contract.js';
-import { userError } from '../errors.js';
+import { quoteInput, userError } from '../errors.js';
 
 export type ParsedId =
   | { kind: 'customer'; provider: ProviderId; providerCustomerId: string }
@@ -30,7 +30,7 @@ export function parseGlobalId(id: string, field: string[]): ParsedId {
   if (!isProviderId(prefix) || rest === '') {
     throw userError(
       'INVALID_INPUT',
-      `"${truncate(id)}" is not a global id: expected "<provider>:<id>" with a lower-case provider (enkash, netxd, fusebill, blackhawk)`,
+      `${quoteInput(id)} is not a global id: expected "<provider>:<id>" with a lower-case provider (enkash, netxd, fusebill, blackhawk)`,
       { field },
     );
   }
@@ -39,7 +39,7 @@ export function parseGlobalId(id: string, field: string[]): ParsedId {
     if (!match?.[1] || !match[2]) {
       throw userError(
         'INVALID_INPUT',
-        `"${truncate(id)}" is not a card id: expected "${prefix}:<programNumber>:<proxyNumber>" with digits`,
+        `${quoteInput(id)} is not a card id: expected "${prefix}:<programNumber>:<proxyNumber>" with digits`,
         {
           field,
           provider: prefix,
@@ -57,14 +57,10 @@ export function parseCustomerId(
 ): Extract<ParsedId, { kind: 'customer' }> {
   const parsed = parseGlobalId(id, field);
   if (parsed.kind !== 'customer') {
-    throw userError('INVALID_INPUT', `"${truncate(id)}" is a card id, not a customer id`, {
+    throw userError('INVALID_INPUT', `${quoteInput(id)} is a card id, not a customer id`, {
       field,
       provider: parsed.provider,
     });
   }
   return parsed;
-}
-
-function truncate(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }

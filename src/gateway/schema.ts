@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import GraphQLUpload from 'graphql-upload/GraphQLUpload.mjs';
 import type { GraphQLSchema } from 'graphql';
+import { auditMutations } from '../access/audit.js';
 import { enforceAccessRules } from '../access/scopes.js';
 import { resolverMaps } from '../resolvers/index.js';
 
@@ -15,12 +16,17 @@ export function loadTypeDefs(): string[] {
     .map((name) => readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
 }
 
-/** The executable schema, every root field guarded by the access rule its SDL declares. */
+/**
+ * The executable schema: every root field guarded by the access rule its SDL declares, and every
+ * mutation field audited (outermost, so refusals are audited too).
+ */
 export function buildSchema(): GraphQLSchema {
-  return enforceAccessRules(
-    makeExecutableSchema({
-      typeDefs: loadTypeDefs(),
-      resolvers: [{ Upload: GraphQLUpload }, ...resolverMaps],
-    }),
+  return auditMutations(
+    enforceAccessRules(
+      makeExecutableSchema({
+        typeDefs: loadTypeDefs(),
+        resolvers: [{ Upload: GraphQLUpload }, ...resolverMaps],
+      }),
+    ),
   );
 }

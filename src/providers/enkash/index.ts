@@ -1,6 +1,6 @@
 /** EnKash Accounts Receivable: activate customers and bulk-update them from a file. No read by id. */
 import { z } from 'zod';
-import { UserFacingError, type UserErrorModel } from '../../errors.js';
+import { UserFacingError, quoteInput, type UserErrorModel } from '../../errors.js';
 import {
   defineProvider,
   type BulkFile,
@@ -16,15 +16,12 @@ import { enkashBulkResponse } from './wire.js';
 const ENKASH_CUSTOMER_ID = /^KC[A-Z0-9]{14}$/;
 const PARENT_COMPANY_FIELD = ['input', 'parentCompanyId'];
 
-const shown = (value: string) =>
-  JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-
 function validateEnkashCustomerId(id: string): UserErrorModel | null {
   return ENKASH_CUSTOMER_ID.test(id)
     ? null
     : {
         code: 'INVALID_INPUT',
-        message: `EnKash customer ids are KC followed by 14 upper-case letters or digits; got ${shown(id)}`,
+        message: `EnKash customer ids are KC followed by 14 upper-case letters or digits; got ${quoteInput(id)}`,
         provider: 'enkash',
       };
 }
@@ -33,7 +30,7 @@ function validateParentCompanyId(value: string | null | undefined): UserErrorMod
   if (value == null || ENKASH_COMPANY_ID.test(value)) return null;
   return {
     code: 'INVALID_INPUT',
-    message: `parentCompanyId must be an EnKash company id (CEK followed by 7 upper-case letters or digits); got ${shown(value)}`,
+    message: `parentCompanyId must be an EnKash company id (CEK followed by 7 upper-case letters or digits); got ${quoteInput(value)}`,
     field: PARENT_COMPANY_FIELD,
     provider: 'enkash',
   };

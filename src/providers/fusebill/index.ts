@@ -1,5 +1,5 @@
 /** Fusebill (Stax Bill): read, activate (with native preview and invoices) and hold customers. */
-import { userError } from '../../errors.js';
+import { quoteInput, userError } from '../../errors.js';
 import {
   defineProvider,
   type ActivationRequest,
@@ -22,7 +22,7 @@ function validateFusebillId(id: string) {
     ? null
     : {
         code: 'INVALID_INPUT' as const,
-        message: `Fusebill customer ids are positive integers; got "${id}"`,
+        message: `Fusebill customer ids are positive integers; got ${quoteInput(id)}`,
         provider: 'fusebill' as const,
       };
 }

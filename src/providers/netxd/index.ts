@@ -1,5 +1,5 @@
 /** NetXD: read customers, set their status (activation included) over signed JSON-RPC. */
-import { GatewayErrorCode, UpstreamError, userError } from '../../errors.js';
+import { GatewayErrorCode, UpstreamError, quoteInput, userError } from '../../errors.js';
 import type { CallKind } from '../../transport/types.js';
 import {
   defineProvider,
@@ -28,7 +28,7 @@ function validateNetxdId(id: string) {
     ? null
     : {
         code: 'INVALID_INPUT' as const,
-        message: `NetXD customer ids are 1 to 20 digits; got "${id.slice(0, 40)}"`,
+        message: `NetXD customer ids are 1 to 20 digits; got ${quoteInput(id)}`,
         provider: 'netxd' as const,
       };
 }
