@@ -47,3 +47,28 @@ describe('a fair share of a provider', () => {
     expect(mostInOneWindow).toBeLessThanOrEqual(4);
   });
 });
+
+describe('the deadline of a queued call', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      SANDBOX_LATENCY_MS: '250',
+      UPSTREAM_TIMEOUT_MS: '400',
+      UPSTREAM_MAX_CONCURRENCY_PER_OPERATION: '1',
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('counts the time spent waiting for a slot: queued reads time out at their deadline, not later', async () => {
+    const query = `{ ${Array.from({ length: 5 }, (_, i) => `c${i}: customer(id: "fusebill:${12000900 + i}") { id }`).join(' ')} }`;
+    const started = performance.now();
+    const res = await gw.graphql(query);
+    const took = performance.now() - started;
+    // One read fits in the 400 ms; the others wait for the single slot and run out of time there.
+    const timeouts = (res.body.errors ?? []).filter(
+      (e: { extensions?: { code?: string } }) => e.extensions?.code === 'PROVIDER_TIMEOUT',
+    );
+    expect(timeouts.length).toBeGreaterThanOrEqual(3);
+    expect(took).toBeLessThan(400 + 300);
+  });
+});

@@ -86,6 +86,16 @@ describe('operation limits', () => {
     );
   });
 
+  it('keeps batched JSON arrays off: one operation per request', async () => {
+    const res = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).errors[0].message).toBe('Operation batching disabled.');
+  });
+
   it('counts 1,000 activation codes as one call, from the variables', async () => {
     const codes = (n: number) =>
       Array.from({ length: n }, (_, i) => ({
