@@ -7,18 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import {
   ErrorsAreMissesCache,
   InMemoryLRUCache,
   type KeyValueCache,
   type KeyValueCacheSetOptions,
 } from '@apollo/utils.keyvaluecache';
-import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { ensureConnected, type Redis } from '../redis.js';
-import type { Client } from './model.js';
 
 const manifest = z.strictObject({
   format: z.literal('apollo-persisted-query-manifest'),
@@ -92,6 +89,26 @@ class RedisCache implements KeyValueCache<string> {
 
 /** Apollo Server looks persisted queries up by `apq:<sha256>`. */
 const hashOf = (key: string) => (key.startsWith('apq:') ? key.slice(4) : key);
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Largest query an APQ registration stores. The token limit does not count comments, so a short
+ * operation can carry megabytes of them: such a query still runs, but is not kept for a day.
+ */
+export const MAX_APQ_QUERY_BYTES = 64 * 1024;
+
+/** Says once that Redis failed an APQ lookup or registration: each failure is a miss anyway. */
+function onceLogger(log: Logger) {
+  let warned = false;
+  const warn = (message: unknown) => {
+    if (warned) return;
+    warned = true;
+    log.warn('redis unavailable: APQ lookups and registrations miss until it is back', {
+      detail: String(message),
+    });
+  };
+  return { debug: () => undefined, info: () => undefined, warn, error: warn };
+}
 
 /**
  * The cache Apollo Server looks persisted queries up in: the trusted documents first, then the APQ
@@ -103,42 +120,47 @@ export function persistedQueryCache(
   log: Logger,
 ): KeyValueCache<string> {
   const apq: KeyValueCache<string> = redis
-    ? new ErrorsAreMissesCache(new RedisCache(redis), {
-        debug: () => undefined,
-        info: () => undefined,
-        warn: (message: unknown) => log.warn('APQ cache unavailable', { detail: String(message) }),
-        error: (message: unknown) => log.warn('APQ cache unavailable', { detail: String(message) }),
-      })
+    ? new ErrorsAreMissesCache(new RedisCache(redis), onceLogger(log))
     : new InMemoryLRUCache<string>({ maxSize: 30 * 1024 * 1024 });
   return {
-    get: async (key) => documents.get(hashOf(key)) ?? (await apq.get(key)),
+    // A hash that is not one (a client's junk) is simply not found, and never becomes a Redis key.
+    get: async (key) =>
+      SHA256_HEX.test(hashOf(key))
+        ? (documents.get(hashOf(key)) ?? (await apq.get(key)))
+        : undefined,
     set: (key, value, options) =>
-      documents.has(hashOf(key)) ? Promise.resolve() : apq.set(key, value, options),
+      documents.has(hashOf(key)) || Buffer.byteLength(value) > MAX_APQ_QUERY_BYTES
+        ? Promise.resolve()
+        : apq.set(key, value, options),
     delete: (key) => apq.delete(key),
   };
 }
 
 /**
- * Refuses, before it runs, any document outside the manifest for a client that may only run
- * trusted documents. An APQ registration of such a client is refused the same way (it would be
- * stored only after this check).
+ * Whether a request names a trusted document: by `extensions.persistedQuery.sha256Hash` (with the
+ * query, if sent, matching it), or by a query whose sha256 is in the manifest. `params` is a POST
+ * body or a GET's query-string parameters. Checked before Apollo Server sees the request, so a
+ * client limited to trusted documents learns nothing from parse or validation errors.
  */
-export function trustedDocumentsPlugin(
-  documents: TrustedDocuments,
-): ApolloServerPlugin<{ client: Client }> {
-  const listener: GraphQLRequestListener<{ client: Client }> = {
-    didResolveOperation({ contextValue, queryHash }) {
-      if (!contextValue.client.trustedDocumentsOnly || documents.has(queryHash ?? '')) {
-        return Promise.resolve();
-      }
-      return Promise.reject(
-        new GraphQLError(
-          'This client may only run trusted documents, and this one is not in the persisted document list',
-          { extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } } },
-        ),
-      );
-    },
-  };
-  const started = Promise.resolve(listener);
-  return { requestDidStart: () => started };
+export function isTrustedDocument(params: unknown, documents: TrustedDocuments): boolean {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return false;
+  const { query, extensions } = params as { query?: unknown; extensions?: unknown };
+  let parsed: unknown = extensions;
+  if (typeof extensions === 'string') {
+    try {
+      parsed = JSON.parse(extensions);
+    } catch {
+      return false;
+    }
+  }
+  const hash = (parsed as { persistedQuery?: { sha256Hash?: unknown } } | null | undefined)
+    ?.persistedQuery?.sha256Hash;
+  if (hash !== undefined) {
+    return (
+      typeof hash === 'string' &&
+      documents.has(hash) &&
+      (query === undefined || (typeof query === 'string' && sha256(query) === hash))
+    );
+  }
+  return typeof query === 'string' && documents.has(sha256(query));
 }

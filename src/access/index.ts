@@ -31,7 +31,10 @@ export interface Access {
   /** The `WWW-Authenticate` challenges a 401 carries. */
   readonly challenge: string;
   /** Who sent these headers. Decided before anything else of the request is looked at. */
-  authenticate(headers: IncomingHttpHeaders): Promise<Authentication>;
+  authenticate(
+    headers: IncomingHttpHeaders,
+    rawHeaders: readonly string[],
+  ): Promise<Authentication>;
   readonly limiter: ClientRateLimiter;
   /** The trusted documents of PERSISTED_DOCUMENTS_FILE, by sha256; empty without one. */
   readonly documents: TrustedDocuments;
@@ -49,7 +52,13 @@ type AccessConfig = Pick<
   | 'PERSISTED_DOCUMENTS_FILE'
 >;
 
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/;
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
+
+const count = (rawHeaders: readonly string[], name: string) => {
+  let n = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) n++;
+  return n;
+};
 
 /**
  * Throws ClientsFileError when CLIENTS_FILE cannot be used (the message names no key), and
@@ -92,12 +101,17 @@ export function createAccess(config: AccessConfig, shared: { redis?: Redis; log:
     challenge,
     limiter: createClientRateLimiter(shared.redis, log),
     documents,
-    async authenticate(headers) {
+    async authenticate(headers, rawHeaders) {
       const key = headers['x-api-key'];
       const authorization = headers.authorization;
       if (key === undefined && authorization === undefined) return { ok: false, reason: 'missing' };
       // One credential per request: two could name two clients.
       if (key !== undefined && authorization !== undefined) return { ok: false, reason: 'invalid' };
+      // Node keeps the first of two Authorization headers; a proxy in front may have read the
+      // other. Two are refused rather than guessed between.
+      if (authorization !== undefined && count(rawHeaders, 'authorization') > 1) {
+        return { ok: false, reason: 'invalid' };
+      }
       if (key !== undefined) {
         const client = keyed && typeof key === 'string' ? clientForKey(keyed, key) : null;
         return client ? { ok: true, client } : { ok: false, reason: 'invalid' };

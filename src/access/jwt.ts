@@ -2,6 +2,7 @@
  * Bearer tokens from the company's identity provider, verified with jose against its JWKS (fetched
  * over HTTP, cached, fetched again when a token names an unknown key id), its issuer and audience.
  */
+import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { isProviderId, type ProviderId } from '../providers/ids.js';
@@ -54,12 +55,13 @@ export function clientFromClaims(payload: JWTPayload, rateLimitPerMinute: number
   if (!parsed.success) return null;
   const c = parsed.data;
   const id = c.client_id ?? c.azp ?? c.sub;
-  if (!id) return null;
+  // An id is kept whole or the token is refused: cutting it could make two clients one.
+  if (!id || id.length > MAX_CLIENT_ID) return null;
   const scopes = c.scp ?? (c.scope ?? '').split(' ').filter(Boolean);
   const providers = c['switchyard:providers']?.map((p) => p.toLowerCase()).filter(isProviderId);
   return {
-    id: id.slice(0, 128),
-    name: id.slice(0, 128),
+    id,
+    name: id,
     via: 'jwt',
     scopes: new Set(scopes),
     providers: providers ? new Set<ProviderId>(providers) : null,
@@ -67,6 +69,16 @@ export function clientFromClaims(payload: JWTPayload, rateLimitPerMinute: number
     rateLimitPerMinute,
     trustedDocumentsOnly: c['switchyard:trusted_documents_only'] ?? false,
   };
+}
+
+/** Longest bearer token looked at; a longer one is refused unread. */
+const MAX_TOKEN_LENGTH = 8_192;
+const MAX_CLIENT_ID = 128;
+
+/** Refusals jose makes after the signature checked out: wrong issuer or audience, expired. */
+function signedButRefused(error: unknown): boolean {
+  if (error instanceof errors.JWTExpired) return true;
+  return error instanceof errors.JWTClaimValidationFailed && error.claim !== 'nbf';
 }
 
 /** The identity provider's key set could not be had: a fetch that failed, timed out or was not a JWKS. */
@@ -113,33 +125,38 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     cooldownDuration: options.cooldownMs,
     cacheMaxAge: 10 * 60_000,
   });
-  const verify = async (token: string): Promise<{ result: JwtResult; expiresAt?: number }> => {
+  /** The verdict, and until when it may be remembered (not at all without `until`). */
+  const verify = async (token: string): Promise<{ result: JwtResult; until?: number }> => {
     try {
       const { payload } = await jwtVerify(token, jwks, {
         issuer: options.issuer,
         audience: options.audience,
         clockTolerance: options.clockToleranceS,
         algorithms: ALGORITHMS,
+        // A token that never expires is not accepted.
+        requiredClaims: ['exp'],
       });
       const client = clientFromClaims(payload, options.rateLimitPerMinute);
-      return client
-        ? { result: { ok: true, client }, expiresAt: payload.exp ? payload.exp * 1000 : undefined }
-        : { result: { ok: false, reason: 'invalid' } };
+      if (!client) return { result: { ok: false, reason: 'invalid' }, until: Infinity };
+      return { result: { ok: true, client }, until: payload.exp! * 1000 };
     } catch (error) {
-      return keysUnavailable(error)
-        ? { result: { ok: false, reason: 'unavailable', error } }
-        : { result: { ok: false, reason: 'invalid' } };
+      if (keysUnavailable(error)) return { result: { ok: false, reason: 'unavailable', error } };
+      // Remembered only when the signature was checked and time will not change the answer: a
+      // token of a key published a moment later, or one not yet valid, is asked about again.
+      return {
+        result: { ok: false, reason: 'invalid' },
+        ...(signedButRefused(error) ? { until: Infinity } : {}),
+      };
     }
   };
   return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'invalid' };
     const now = Date.now();
-    const known = verdicts.get(token, now);
+    const key = createHash('sha256').update(token).digest('base64');
+    const known = verdicts.get(key, now);
     if (known) return known;
-    const { result, expiresAt } = await verify(token);
-    // An outage is not a verdict on the token: ask again next time.
-    if (!(!result.ok && result.reason === 'unavailable')) {
-      verdicts.set(token, result, Math.min(now + REMEMBER_MS, expiresAt ?? Infinity));
-    }
+    const { result, until } = await verify(token);
+    if (until !== undefined) verdicts.set(key, result, Math.min(now + REMEMBER_MS, until));
     return result;
   };
 }

@@ -61,6 +61,8 @@ export function tooComplex(
   );
 }
 
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
 /** What one selection set amounts to, fragments included where they are spread. */
 interface Shape {
   depth: number;
@@ -84,7 +86,13 @@ function shapeMeasurer(fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
         const below = selection.selectionSet
           ? measure(selection.selectionSet)
           : { depth: 0, aliases: 0 };
-        inner = { depth: below.depth + 1, aliases: below.aliases + (selection.alias ? 1 : 0) };
+        // Introspection nests its type references deep (the standard query reaches 14 levels)
+        // and costs no provider call; it has its own switch (INTROSPECTION). Its aliases count.
+        const introspection = INTROSPECTION_ROOTS.has(selection.name.value);
+        inner = {
+          depth: introspection ? 1 : below.depth + 1,
+          aliases: below.aliases + (selection.alias ? 1 : 0),
+        };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         inner = measure(selection.selectionSet);
       } else {

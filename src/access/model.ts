@@ -1,5 +1,5 @@
 /** Who calls the gateway and what it may do: the client model every access check reads. */
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, quoteInput } from '../errors.js';
 import { toGraphqlProvider, type ProviderId } from '../providers/ids.js';
 
 /** Every scope a client can hold; each guards the fields that declare it with @requiresScopes. */
@@ -71,7 +71,7 @@ export function assertMayUseCardPrograms(
   for (const { programNumber } of records) {
     if (!allowed.has(programNumber)) {
       count += 1;
-      if (refused.size < 5) refused.add(programNumber);
+      if (refused.size < 5) refused.add(quoteInput(String(programNumber)));
     }
   }
   if (count > 0) {

@@ -59,7 +59,9 @@ export function createClientRateLimiter(redis: Redis | undefined, log: Logger): 
         }
       }
       try {
-        await limiterFor(client.rateLimitPerMinute).consume(client.id, 1);
+        // Keyed by how the client authenticates too: a token's subject and a file's client id
+        // live in different namespaces and may coincide.
+        await limiterFor(client.rateLimitPerMinute).consume(`${client.via}:${client.id}`, 1);
         return { ok: true };
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {

@@ -23,7 +23,7 @@ import {
   parseMultipart,
   registerBodyParsers,
 } from './body.js';
-import { persistedQueryCache, trustedDocumentsPlugin } from '../access/documents.js';
+import { isTrustedDocument, persistedQueryCache } from '../access/documents.js';
 import { operationShapeRule, upstreamCallsPlugin } from '../access/limits.js';
 import type { Redis } from '../redis.js';
 import { cardCodesPlugin } from './card-codes.js';
@@ -184,7 +184,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       // Before card-codes.ts: the estimate counts the activation codes of the variables.
       upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
-      trustedDocumentsPlugin(options.access.documents),
       cardCodesPlugin(schema),
       operationLog(),
     ],
@@ -217,9 +216,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     maxConcurrencyPerOperation: options.UPSTREAM_MAX_CONCURRENCY_PER_OPERATION,
   });
   const { access } = options;
+  /** The request's client: set by the access hook, or the open client on an open gateway. */
+  const clientOf = (request: FastifyRequest): Client => {
+    if (request.client) return request.client;
+    // Fail closed: a request that skipped the access hook of a gateway that has one runs nothing.
+    if (!access.open) throw new Error('a request reached GraphQL without the access step');
+    return access.openClient;
+  };
   const graphql = fastifyApolloHandler(apollo, {
-    context: (request) =>
-      Promise.resolve(contextFor(request.id, request.client ?? access.openClient)),
+    context: (request) => Promise.resolve(contextFor(request.id, clientOf(request))),
   });
 
   // Set when the close starts. A request that arrives after it gets 503, and every answer from
@@ -254,7 +259,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');
     if (closing) return shuttingDown(reply);
-    const identity = await access.authenticate(request.headers);
+    const identity = await access.authenticate(request.headers, request.raw.rawHeaders);
     if (!identity.ok) {
       // The body is not read: end the connection rather than drain whatever is still coming.
       if (hasBody(request)) void reply.header('connection', 'close');
@@ -310,6 +315,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         request.body = hasPreflightHeader(request)
           ? await parseMultipart(request.raw, reply.raw, bodyOptions)
           : undefined;
+      }
+      if (
+        request.client?.trustedDocumentsOnly &&
+        !isTrustedDocument(
+          request.method === 'GET' ? request.query : request.body,
+          access.documents,
+        )
+      ) {
+        return sendError(
+          reply,
+          400,
+          'PERSISTED_QUERY_NOT_IN_LIST',
+          'This client may only run trusted documents, and this one is not in the persisted document list',
+        );
       }
       const body = await graphql.call(app, request, reply);
       if (closing) void reply.header('connection', 'close');

@@ -35,11 +35,12 @@ export function parseGlobalId(id: string, field: string[]): ParsedId {
     );
   }
   if (CARD_PROVIDERS.has(prefix)) {
-    const match = /^(\d+):(\d+)$/.exec(rest);
+    // Program and proxy numbers are Java longs at Blackhawk: 19 digits at most.
+    const match = /^(\d{1,19}):(\d{1,19})$/.exec(rest);
     if (!match?.[1] || !match[2]) {
       throw userError(
         'INVALID_INPUT',
-        `${quoteInput(id)} is not a card id: expected "${prefix}:<programNumber>:<proxyNumber>" with digits`,
+        `${quoteInput(id)} is not a card id: expected "${prefix}:<programNumber>:<proxyNumber>" with up to 19 digits each`,
         {
           field,
           provider: prefix,

@@ -91,9 +91,46 @@ describe('trusted documents', () => {
     expect(lookup.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
+  it('refuses a broken or unknown document before parsing it, saying nothing of the schema', async () => {
+    for (const query of ['{ nope', '{ nope }', '{ __schema { types { name } } }']) {
+      const res = await post(trusted, { query });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        expect.objectContaining({
+          extensions: expect.objectContaining({ code: 'PERSISTED_QUERY_NOT_IN_LIST' }),
+        }),
+      ]);
+    }
+  });
+
+  it('runs a manifest document named by hash in a GET', async () => {
+    const params = new URLSearchParams({
+      variables: JSON.stringify({ id: 'fusebill:12000750' }),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha256(TRUSTED) } }),
+    });
+    const res = await fetch(`${gw.url}?${params.toString()}`, {
+      headers: { ...trusted, 'apollo-require-preflight': 'true' },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).data.customer.status).toBe('ACTIVE');
+  });
+
   it('lets other clients run any document', async () => {
     const res = await post(regular, { query: OTHER });
     expect(res.body.data.customer.status).toBe('ACTIVE');
+  });
+
+  it('does not keep an oversized registration, and treats a junk hash as unknown', async () => {
+    const padded = `${OTHER} # ${'x'.repeat(70_000)}`;
+    const ran = await post(regular, {
+      query: padded,
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(padded) } },
+    });
+    expect(ran.body.data.customer.status).toBe('ACTIVE');
+    const later = await post(regular, byHash(sha256(padded)));
+    expect(later.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const junk = await post(regular, byHash('z'.repeat(100_000)));
+    expect(junk.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
   it('answers a hash that is not the hash of its query as the client’s error, logging none', async () => {

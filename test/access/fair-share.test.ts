@@ -32,7 +32,7 @@ describe('a fair share of a provider', () => {
 
     expect(read.body.data.customer.status).toBe('ACTIVE');
     // One round trip (100 ms) and some: it did not queue behind the 80.
-    expect(readMs).toBeLessThan(300);
+    expect(readMs).toBeLessThan(600);
     // 80 reads, 4 at a time, 100 ms each: at least 20 rounds.
     expect(bigMs).toBeGreaterThanOrEqual(20 * 100 - 50);
     // Never more than 4 of the big operation's calls at the sandbox at once.
@@ -69,6 +69,7 @@ describe('the deadline of a queued call', () => {
       (e: { extensions?: { code?: string } }) => e.extensions?.code === 'PROVIDER_TIMEOUT',
     );
     expect(timeouts.length).toBeGreaterThanOrEqual(3);
-    expect(took).toBeLessThan(400 + 300);
+    // Without the queueing counted, the five would take 5 x 250 ms.
+    expect(took).toBeLessThan(1_000);
   });
 });

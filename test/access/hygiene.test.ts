@@ -1,6 +1,7 @@
 /** Production hygiene: no schema hints to strangers, and answers that cannot be made huge. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { writeClientsFile } from '../helpers/identity.js';
 
 const PRODUCTION = { NODE_ENV: 'production', ALLOW_SANDBOXES: 'true', AUTH_DISABLED: 'true' };
 
@@ -60,6 +61,42 @@ describe('error messages', () => {
     expect(body.errors[0]!.message).toBe(
       `Fusebill customer ids are positive integers; got "${'9'.repeat(64)}…" (1000000 characters)`,
     );
+  });
+
+  it('cut long card programs in a FORBIDDEN answer, and long card ids are malformed', async () => {
+    const partner = await startTestGateway({
+      CLIENTS_FILE: writeClientsFile([
+        {
+          id: 'p',
+          keys: ['k-p'],
+          scopes: ['cards:write', 'customers:read'],
+          cardPrograms: ['95000000'],
+        },
+      ]),
+    });
+    try {
+      const codes = Array.from({ length: 5 }, (_, i) => ({
+        programNumber: '7'.repeat(200_000 + i),
+        proxyNumber: '1',
+        activationCode: 'Abcd1234',
+      }));
+      const res = await partner.graphql(
+        'mutation ($input: SetCardActivationCodesInput!) { setCardActivationCodes(input: $input) { acceptedCount } }',
+        { input: { codes } },
+        { 'x-api-key': 'k-p' },
+      );
+      expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(JSON.stringify(res.body).length).toBeLessThan(2_000);
+      const card = await partner.graphql(
+        'query ($id: ID!) { node(id: $id) { id } }',
+        { id: `blackhawk:${'9'.repeat(100_000)}:1` },
+        { 'x-api-key': 'k-p' },
+      );
+      expect(card.body.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+      expect(JSON.stringify(card.body).length).toBeLessThan(2_000);
+    } finally {
+      await partner.close();
+    }
   });
 
   it('cut a malformed global id the same way', async () => {

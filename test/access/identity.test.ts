@@ -158,6 +158,26 @@ describe('JWT bearer tokens', () => {
     await expectRefused({ authorization: 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' }, /invalid/);
   });
 
+  it('refuses a token without an expiry', async () => {
+    const token = await idp.sign(
+      { client_id: 'web', scope: 'customers:read' },
+      { expiresIn: null },
+    );
+    await expectRefused(bearer(token), /^The credentials are invalid$/);
+  });
+
+  it('takes the scheme in any case, and refuses two Authorization headers', async () => {
+    const token = await idp.sign({ client_id: 'web', scope: 'customers:read' });
+    expect((await gw.graphql(READ, undefined, { authorization: `bearer ${token}` })).status).toBe(
+      200,
+    );
+    const answer = await rawHttp(gw.url, [
+      `POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\n` +
+        `Authorization: Bearer other\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    ]);
+    expect(answer.status).toBe(401);
+  });
+
   it('accepts a token signed with a key added to the JWKS after start-up (rotation)', async () => {
     await pastCooldown();
     const kid = await idp.addKey();

@@ -1,6 +1,7 @@
 /**
- * Requests per minute per client, shared by two gateway processes through the real Redis on
- * 127.0.0.1:6379: together they admit the limit, not twice it.
+ * Requests per minute per client, shared by two gateways (each with its own Redis connection, as
+ * two replicas have) through the real Redis on 127.0.0.1:6379: together they admit the limit, not
+ * twice it.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

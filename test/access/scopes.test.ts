@@ -258,7 +258,7 @@ describe('a partner limited to Fusebill and Blackhawk program 95000000', () => {
       partner,
     );
     expect(res.body.errors?.[0]).toMatchObject({
-      message: expect.stringContaining('card program 95000001'),
+      message: expect.stringContaining('card program "95000001"'),
       extensions: { code: 'FORBIDDEN', provider: 'BLACKHAWK' },
     });
     expect(gw.sandbox('blackhawk').receivedCount()).toBe(0);

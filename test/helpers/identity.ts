@@ -38,8 +38,8 @@ export interface TokenOptions {
   key?: SigningKey;
   issuer?: string;
   audience?: string;
-  /** Seconds from now; negative for a token that has expired. */
-  expiresIn?: number;
+  /** Seconds from now; negative for a token that has expired; null for none. */
+  expiresIn?: number | null;
 }
 
 async function newKey(kid: string): Promise<SigningKey> {
@@ -81,13 +81,13 @@ export async function startIdentityProvider(): Promise<TestIdentityProvider> {
     async sign(claims, options = {}) {
       const key = options.key ?? keys.find((k) => k.kid === (options.kid ?? 'key-1'))!;
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT(claims)
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', kid: key.kid })
         .setIssuer(options.issuer ?? ISSUER)
         .setAudience(options.audience ?? AUDIENCE)
-        .setIssuedAt(now - 60)
-        .setExpirationTime(now + (options.expiresIn ?? 300))
-        .sign(key.privateKey);
+        .setIssuedAt(now - 60);
+      if (options.expiresIn !== null) jwt.setExpirationTime(now + (options.expiresIn ?? 300));
+      return jwt.sign(key.privateKey);
     },
     close: () =>
       new Promise<void>((resolve) => {
