@@ -1,11 +1,12 @@
 /**
- * Requests per minute per client, shared by two gateways (each with its own Redis connection, as
- * two replicas have) through the real Redis on 127.0.0.1:6379: together they admit the limit, not
- * twice it.
+ * Requests per minute per client, shared by two gateways through the real Redis on 127.0.0.1:6379:
+ * together they admit the limit, not twice it. Once as two real processes (as two replicas run),
+ * once in this process with two Redis connections, where the sandboxes can count upstream calls.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { killProcesses, startProcess } from '../helpers/process.js';
 import { writeClientsFile } from '../helpers/identity.js';
 
 const READ = '{ customer(id: "fusebill:12000750") { status } }';
@@ -15,7 +16,40 @@ const clientsFile = () =>
     { id: 'other', keys: ['k-other'], scopes: ['customers:read'], rateLimitPerMinute: 5 },
   ]);
 
-describe('client rate limit across replicas', () => {
+describe('client rate limit across two gateway processes', () => {
+  afterAll(killProcesses);
+
+  it('admits the limit across both processes and refuses the rest with 429', async () => {
+    const env = {
+      PORT: '0',
+      CLIENTS_FILE: clientsFile(),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
+    };
+    const urls = await Promise.all([startProcess(env).url(20_000), startProcess(env).url(20_000)]);
+    const statuses = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(urls[i % 2]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k-small' },
+        body: JSON.stringify({ query: READ }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(await res.json()).toMatchObject({
+          errors: [{ extensions: { code: 'RATE_LIMITED' } }],
+        });
+      } else {
+        expect(await res.json()).toEqual({ data: { customer: { status: 'ACTIVE' } } });
+      }
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  }, 30_000);
+});
+
+describe('client rate limit across replicas in one process', () => {
   let replicas: TestGateway[];
   beforeAll(async () => {
     const env = {

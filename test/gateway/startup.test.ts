@@ -6,12 +6,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bannerUrl, killProcesses, startProcess } from '../helpers/process.js';
 
-const ENTRY = ['--import', 'tsx', 'src/main.ts'];
 const children: ReturnType<typeof spawn>[] = [];
+const start = startProcess;
 /** Processes started in a group of their own: the whole group is killed, whatever it spawned. */
 const groups: number[] = [];
 afterEach(() => {
+  killProcesses();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   for (const pid of groups.splice(0)) {
     try {
@@ -22,35 +24,10 @@ afterEach(() => {
   }
 });
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ENTRY, {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { child, out: () => stdout, err: () => stderr };
-}
-
 describe('process start-up', () => {
   it('boots the gateway and four sandboxes with no configuration, prints the URL, and stops on SIGTERM', async () => {
     const proc = start({ PORT: '0' });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no start-up line:\n${proc.out()}\n${proc.err()}`)),
-        15_000,
-      );
-      proc.child.stderr.on('data', () => {
-        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(proc.err());
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    const url = await proc.url();
     expect((await fetch(url.replace('/graphql', '/healthz'))).status).toBe(200);
     const res = await fetch(url, {
       method: 'POST',
@@ -114,16 +91,7 @@ describe('process start-up', () => {
     groups.push(npm.pid!);
     let stderr = '';
     npm.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start-up line:\n${stderr}`)), 20_000);
-      npm.stderr.on('data', () => {
-        const match = /Switchyard GraphQL endpoint: (\S+)/.exec(stderr);
-        if (match?.[1]) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-    });
+    const url = await bannerUrl(npm, () => stderr, 20_000);
     // A read that takes 600 ms at the sandbox is running when the signal arrives.
     const running = fetch(url, {
       method: 'POST',
