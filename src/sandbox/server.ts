@@ -43,7 +43,11 @@ export type FaultAction =
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'respond'; response: SandboxResponse }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The handler runs (a write is applied and journalled as done), then the answer never comes. */
+  | { kind: 'apply-then-hang' }
+  /** The handler runs, then the connection is reset instead of answering. */
+  | { kind: 'apply-then-reset' };
 
 export interface Fault {
   /** Which requests it applies to; every request when absent. */
@@ -137,6 +141,11 @@ export async function startSandboxServer(
           response = fault?.kind === 'respond' ? fault.response : await handler(request);
         } catch {
           response = { status: 500, body: { message: 'sandbox handler failed' } };
+        }
+        if (fault?.kind === 'apply-then-hang') return;
+        if (fault?.kind === 'apply-then-reset') {
+          req.socket.destroy();
+          return;
         }
         const payload =
           response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
