@@ -39,6 +39,10 @@ const gatewayEnv = z.object({
   MAX_UPSTREAM_CALLS: positiveInt(100),
   PERSISTED_DOCUMENTS_FILE: z.string().trim().min(1).optional(),
   APQ_TTL_SECONDS: positiveInt(86_400),
+  IDEMPOTENCY_TTL_SECONDS: positiveInt(86_400),
+  IDEMPOTENCY_REQUIRED: flag(false),
+  IDEMPOTENCY_MAX_ENTRIES: positiveInt(10_000),
+  IDEMPOTENCY_MAX_BYTES: positiveInt(64 * 1024 * 1024),
   CORS_ORIGINS: z
     .string()
     .default('')

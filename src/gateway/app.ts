@@ -26,6 +26,7 @@ import {
 import { isTrustedDocument, persistedQueryCache } from '../access/documents.js';
 import { operationShapeRule, upstreamCallsPlugin } from '../access/limits.js';
 import type { Redis } from '../redis.js';
+import { createIdempotency, KeyedRequest, type Override } from '../idempotency/index.js';
 import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
@@ -63,18 +64,40 @@ type GatewayOptions = Pick<
   | 'APQ_TTL_SECONDS'
   | 'INTROSPECTION'
   | 'CORS_ORIGINS'
+  | 'UPSTREAM_TIMEOUT_MS'
+  | 'IDEMPOTENCY_TTL_SECONDS'
+  | 'IDEMPOTENCY_REQUIRED'
+  | 'IDEMPOTENCY_MAX_ENTRIES'
+  | 'IDEMPOTENCY_MAX_BYTES'
 > & { providers: ProviderSet; log: Logger; access: Access; redis?: Redis };
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated client; null until the access step has run, and on an open gateway. */
     client: Client | null;
+    /** The request's Idempotency-Key state; null without a key (and when keys are optional). */
+    idempotency: KeyedRequest | null;
   }
 }
 
 const hasBody = (request: FastifyRequest) =>
   request.headers['transfer-encoding'] !== undefined ||
   Number(request.headers['content-length'] ?? 0) > 0;
+
+/**
+ * The Idempotency-Key header: undefined when absent, every value when it was sent more than once
+ * (Node would join them with a comma into what looks like one key).
+ */
+function idempotencyHeader(rawHeaders: string[]): string | string[] | undefined {
+  let found: string | string[] | undefined;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].length !== 15 || rawHeaders[i].toLowerCase() !== 'idempotency-key')
+      continue;
+    const value = rawHeaders[i + 1].trim();
+    found = found === undefined ? value : [...(Array.isArray(found) ? found : [found]), value];
+  }
+  return found;
+}
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -146,6 +169,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const schema = buildSchema();
+  const idempotency = createIdempotency({
+    ttlSeconds: options.IDEMPOTENCY_TTL_SECONDS,
+    required: options.IDEMPOTENCY_REQUIRED,
+    // A running marker outlives one upstream call by a margin, and is extended while it runs, so a
+    // replica that dies holding it locks the key for about a minute, not for a day.
+    lockMs: options.UPSTREAM_TIMEOUT_MS + 30_000,
+    maxEntries: options.IDEMPOTENCY_MAX_ENTRIES,
+    maxBytes: options.IDEMPOTENCY_MAX_BYTES,
+    log,
+    ...(options.redis ? { redis: options.redis } : {}),
+  });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     // Apollo's own messages (start-up, plugin warnings) as JSON lines like everything else.
@@ -186,6 +220,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
       cardCodesPlugin(schema),
       operationLog(),
+      // Last: a request the other plugins refuse never takes its idempotency key.
+      idempotency.plugin,
     ],
   });
   await apollo.start();
@@ -224,7 +260,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return access.openClient;
   };
   const graphql = fastifyApolloHandler(apollo, {
-    context: (request) => Promise.resolve(contextFor(request.id, clientOf(request))),
+    context: (request) =>
+      Promise.resolve(contextFor(request.id, clientOf(request), request.idempotency ?? undefined)),
   });
 
   // Set when the close starts. A request that arrives after it gets 503, and every answer from
@@ -251,6 +288,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   app.decorateRequest('client', null);
+  app.decorateRequest('idempotency', null);
+  /** A stored answer again, byte for byte, or an idempotency refusal; nothing runs. */
+  const sendOverride = (reply: FastifyReply, override: Override) => {
+    if (override.kind === 'refuse')
+      return sendError(reply, override.status, override.code, override.message);
+    const { answer } = override;
+    if (closing) void reply.header('connection', 'close');
+    return reply
+      .code(answer.status)
+      .type(answer.contentType)
+      .header('idempotent-replayed', 'true')
+      .send(answer.body);
+  };
   /**
    * Who is calling, and whether it may now: decided from the headers alone, before the body is
    * read or anything runs. An open gateway has no such step.
@@ -330,7 +380,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           'This client may only run trusted documents, and this one is not in the persisted document list',
         );
       }
+      const keyed = idempotency.begin(
+        request.method,
+        idempotencyHeader(request.raw.rawHeaders),
+        access.open ? '*' : clientOf(request).id,
+      );
+      if (keyed && !(keyed instanceof KeyedRequest)) return sendOverride(reply, keyed);
+      request.idempotency = keyed ?? null;
       const body = await graphql.call(app, request, reply);
+      if (keyed) {
+        if (keyed.override) return sendOverride(reply, keyed.override);
+        await idempotency.finish(
+          keyed,
+          reply.statusCode,
+          String(reply.getHeader('content-type') ?? 'application/json'),
+          typeof body === 'string' ? body : undefined,
+        );
+      }
       if (closing) void reply.header('connection', 'close');
       return body;
     },
@@ -399,6 +465,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearTimeout(grace);
       clearInterval(sweep);
     }
+    // Operations the grace period cut: their keys are handed over for reconciliation.
+    await idempotency.shutdown();
     await apollo.stop();
   };
 

@@ -5,6 +5,7 @@
  */
 import DataLoader from 'dataloader';
 import type { Client } from '../access/model.js';
+import type { KeyedRequest } from '../idempotency/index.js';
 import type { Logger } from '../log.js';
 import type {
   CallContext,
@@ -35,6 +36,8 @@ export interface GatewayContext {
   startedAt: number;
   /** Activation-code records by variable name, taken past graphql-js's coercion (card-codes.ts). */
   cardCodes?: Map<string, CardCodeRecord[]>;
+  /** The Idempotency-Key state of a keyed POST: mutation fields note outcomes and reconcile here. */
+  idempotency?: KeyedRequest;
 }
 
 /** What does not change between requests. */
@@ -73,6 +76,7 @@ class RequestContext implements GatewayContext {
     readonly requestId: string,
     readonly client: Client,
     shared: ContextOptions & { limits: { uploadMaxFileBytes: number } },
+    readonly idempotency: KeyedRequest | undefined,
   ) {
     this.log = shared.log.child({ requestId, clientId: client.id });
     this.call = {
@@ -106,7 +110,8 @@ class RequestContext implements GatewayContext {
 /** Returns the per-request context factory; the shared parts are bound once here. */
 export function createContextFactory(
   options: ContextOptions,
-): (requestId: string, client: Client) => GatewayContext {
+): (requestId: string, client: Client, idempotency?: KeyedRequest) => GatewayContext {
   const shared = { ...options, limits: { uploadMaxFileBytes: options.uploadMaxFileBytes } };
-  return (requestId, client) => new RequestContext(requestId, client, shared);
+  return (requestId, client, idempotency) =>
+    new RequestContext(requestId, client, shared, idempotency);
 }

@@ -42,8 +42,17 @@ export type ActivateCustomerPayload = {
   __typename?: 'ActivateCustomerPayload';
   /** The customer with its new status; null when `userErrors` is not empty. */
   customer?: Maybe<Customer>;
-  /** Invoices the activation created (Fusebill); empty for other providers. */
+  /**
+   * Invoices the activation created (Fusebill); empty for other providers, and empty when
+   * `reconciled` is true (the earlier run's invoices cannot be read back).
+   */
   invoices: Array<InvoicePreview>;
+  /**
+   * True when this answer settles an earlier request with the same `Idempotency-Key` whose outcome
+   * was unknown: the gateway read the customer, found it already in the target status, and did not
+   * write again. False for every ordinary run.
+   */
+  reconciled: Scalars['Boolean']['output'];
   /** Why the customer was not activated. When not empty, nothing was changed. */
   userErrors: Array<UserError>;
 };
@@ -406,6 +415,12 @@ export type SetCardActivationCodesPayload = {
    */
   failures: Array<CardBatchFailure>;
   /**
+   * True when this answer settles an earlier request with the same `Idempotency-Key` whose outcome
+   * was unknown: cards confirmed then are listed in `cards` without being sent again, and only the
+   * others were sent. False for every ordinary run.
+   */
+  reconciled: Scalars['Boolean']['output'];
+  /**
    * Not empty only when no code was set; `cards` and `failures` are then empty. INVALID_INPUT: one error
    * per bad record, with its index in `field`, and nothing was sent. PROVIDER_REJECTED: Blackhawk refused
    * the first batch (its reason in `message`, the status its body gave, if any, in `providerCode`); fix the
@@ -429,6 +444,12 @@ export type UpdateCustomerStatusPayload = {
   __typename?: 'UpdateCustomerStatusPayload';
   /** The customer with its new status; null when `userErrors` is not empty. */
   customer?: Maybe<Customer>;
+  /**
+   * True when this answer settles an earlier request with the same `Idempotency-Key` whose outcome
+   * was unknown: the gateway read the customer, found it already in the target status, and did not
+   * write again. False for every ordinary run.
+   */
+  reconciled: Scalars['Boolean']['output'];
   /** Why the status was not changed. When not empty, nothing was changed. */
   userErrors: Array<UserError>;
 };
@@ -620,6 +641,7 @@ export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = Gatewa
 export type ActivateCustomerPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ActivateCustomerPayload'] = ResolversParentTypes['ActivateCustomerPayload']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
   invoices?: Resolver<Array<ResolversTypes['InvoicePreview']>, ParentType, ContextType>;
+  reconciled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -726,11 +748,13 @@ export type SetCardActivationCodesPayloadResolvers<ContextType = GatewayContext,
   acceptedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   cards?: Resolver<Array<ResolversTypes['Card']>, ParentType, ContextType>;
   failures?: Resolver<Array<ResolversTypes['CardBatchFailure']>, ParentType, ContextType>;
+  reconciled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type UpdateCustomerStatusPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpdateCustomerStatusPayload'] = ResolversParentTypes['UpdateCustomerStatusPayload']> = {
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  reconciled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 

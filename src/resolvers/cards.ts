@@ -4,7 +4,14 @@ import { GatewayErrorCode, UpstreamError, userError, type UserFacingError } from
 import { assertMayUseCardPrograms, assertMayUseProvider } from '../access/model.js';
 import { cardCodesOf } from '../gateway/card-codes.js';
 import { cardGlobalId } from '../gateway/ids.js';
-import type { CardBatchFailureModel } from '../providers/contract.js';
+import type { KeyedRequest } from '../idempotency/index.js';
+import type {
+  CardBatchFailureModel,
+  CardCodeRecord,
+  CardCodesResult,
+  CardModel,
+} from '../providers/contract.js';
+import { positionsIn, toRanges } from './reconcile.js';
 import { toGraphqlProvider } from '../providers/ids.js';
 import { unsupported, withUserErrors } from './payload.js';
 
@@ -62,10 +69,54 @@ function nothingSet(failures: readonly CardBatchFailureModel[]): UpstreamError |
   );
 }
 
+const cardKey = (card: { programNumber: string; proxyNumber: string }) =>
+  `${card.programNumber}:${card.proxyNumber}`;
+
+/**
+ * Under an Idempotency-Key: sends only the records an earlier run of the same request did not get
+ * confirmed (all of them on a first run; setting the same code twice is safe), answers for every
+ * card, and notes which input positions are now confirmed for a later reconciliation.
+ */
+async function sendUnconfirmed(
+  records: readonly CardCodeRecord[],
+  run: KeyedRequest,
+  field: string,
+  send: (records: CardCodeRecord[]) => Promise<CardCodesResult>,
+): Promise<CardCodesResult> {
+  const before = positionsIn(run.previousNote(field)?.confirmed ?? [], records.length);
+  const rest = records.filter((_, i) => !before.has(i));
+  const result = rest.length > 0 ? await send(rest) : { cards: [], failures: [] };
+  const setNow = new Set(result.cards.map(cardKey));
+  const earlier = new Map<string, CardModel>();
+  const confirmed: number[] = [];
+  records.forEach((record, i) => {
+    if (before.has(i)) {
+      confirmed.push(i);
+      earlier.set(cardKey(record), {
+        kind: 'card',
+        provider: 'blackhawk',
+        programNumber: record.programNumber,
+        proxyNumber: record.proxyNumber,
+        activationCodeSet: true,
+      });
+    } else if (setNow.has(cardKey(record))) confirmed.push(i);
+  });
+  run.note(field, {
+    confirmed: toRanges(confirmed),
+    unknown: result.failures.some((failure) => failure.outcomeUnknown),
+  });
+  // A card confirmed earlier and sent again (a duplicate record) is listed once.
+  const cards = [
+    ...[...earlier.values()].filter((card) => !setNow.has(cardKey(card))),
+    ...result.cards,
+  ];
+  return { cards, failures: result.failures };
+}
+
 export const cardResolvers: Resolvers = {
   Mutation: {
     setCardActivationCodes: (_parent, { input }, ctx, info) =>
-      withUserErrors({ cards: [], acceptedCount: 0, failures: [] }, async () => {
+      withUserErrors({ cards: [], acceptedCount: 0, failures: [], reconciled: false }, async () => {
         assertMayUseProvider(ctx.client, 'blackhawk');
         const records = cardCodesOf(ctx, info) ?? input.codes;
         // Every record within the client's card programs, or nothing is sent at all.
@@ -77,10 +128,21 @@ export const cardResolvers: Resolvers = {
             field: ['input', 'codes'],
           });
         }
-        const { cards, failures } = await adapter.setCardActivationCodes(records, ctx.call);
+        const run = ctx.idempotency;
+        const field = String(info.path.key);
+        const { cards, failures } = run?.storeKey
+          ? await sendUnconfirmed(records, run, field, (rest) =>
+              adapter.setCardActivationCodes!(rest, ctx.call),
+            )
+          : await adapter.setCardActivationCodes(records, ctx.call);
         if (cards.length === 0) throw nothingSet(failures);
         // At least one card set: a partial success, reported card by card.
-        return { cards, acceptedCount: cards.length, failures };
+        return {
+          cards,
+          acceptedCount: cards.length,
+          failures,
+          reconciled: run?.reconciling ?? false,
+        };
       }),
   },
 

@@ -14,6 +14,7 @@ import {
   validateActivationOptions,
   withUserErrors,
 } from './payload.js';
+import { alreadyInStatus } from './reconcile.js';
 
 const CUSTOMER_FIELD = ['input', 'customerId'];
 
@@ -108,20 +109,22 @@ export const customerResolvers: Resolvers = {
 
   Mutation: {
     activateCustomer: (_parent, { input }, ctx) =>
-      withUserErrors({ customer: null, invoices: [] }, async () => {
+      withUserErrors({ customer: null, invoices: [], reconciled: false }, async () => {
         const { provider, providerCustomerId, adapter, options } = activationTarget(ctx, input);
         if (!adapter.activateCustomer)
           throw unsupported(provider, 'customer activation', CUSTOMER_FIELD);
+        const settled = await alreadyInStatus(ctx, provider, adapter, providerCustomerId, 'ACTIVE');
+        if (settled) return { customer: settled, invoices: [], reconciled: true };
         const result = await adapter.activateCustomer({ providerCustomerId, options }, ctx.call);
         ctx
           .customerLoader(provider)
           .clear(providerCustomerId)
           .prime(providerCustomerId, result.customer);
-        return result;
+        return { ...result, reconciled: false };
       }),
 
     updateCustomerStatus: (_parent, { input }, ctx) =>
-      withUserErrors({ customer: null }, async () => {
+      withUserErrors({ customer: null, reconciled: false }, async () => {
         const { provider, providerCustomerId, adapter } = customerTarget(
           ctx,
           input.customerId,
@@ -137,6 +140,14 @@ export const customerResolvers: Resolvers = {
             { provider, field: ['input', 'status'] },
           );
         }
+        const settled = await alreadyInStatus(
+          ctx,
+          provider,
+          adapter,
+          providerCustomerId,
+          input.status,
+        );
+        if (settled) return { customer: settled, reconciled: true };
         const customer = await adapter.updateCustomerStatus(
           providerCustomerId,
           input.status,
@@ -144,7 +155,7 @@ export const customerResolvers: Resolvers = {
           ctx.call,
         );
         ctx.customerLoader(provider).clear(providerCustomerId).prime(providerCustomerId, customer);
-        return { customer };
+        return { customer, reconciled: false };
       }),
 
     bulkUpdateCustomers: (_parent, { input }, ctx) =>

@@ -1,0 +1,358 @@
+/**
+ * Idempotency keys on mutations: a client sends `Idempotency-Key` with a POST that holds mutations;
+ * the first run's final answer is stored (HTTP status and body, byte for byte) and a retry with the
+ * same key and request gets it again without running anything. A retry of an answer whose outcome
+ * was unknown is reconciled: it runs again with the previous run's notes, and the resolvers read
+ * before they write (src/resolvers/reconcile.ts).
+ *
+ * The HTTP route owns the answer (src/gateway/app.ts): it validates the header, and after Apollo
+ * has answered it stores the bytes or sends the stored ones. The Apollo plugin here claims the key
+ * once the operation is known to be a mutation, and classifies the answer before it is sent.
+ */
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { GraphQLError, OperationTypeNode } from 'graphql';
+import type { Logger } from '../log.js';
+import type { Redis } from '../redis.js';
+import {
+  createMemoryStore,
+  createRedisStore,
+  withFallback,
+  type FieldNote,
+  type IdempotencyStore,
+  type StoredAnswer,
+} from './store.js';
+
+export type { FieldNote, StoredAnswer } from './store.js';
+
+/** 1 to 255 printable ASCII characters, as Stripe and the IETF draft allow. */
+const KEY = /^[\x20-\x7E]{1,255}$/;
+
+/**
+ * Answers that prove nothing reached a provider (or that the provider refused before doing
+ * anything), so the key is released and a retry runs afresh.
+ */
+const NOTHING_DONE = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_TOO_COMPLEX',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PROVIDER_TIMEOUT',
+  'PROVIDER_RATE_LIMITED',
+  'PROVIDER_DISABLED',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_AUTH_FAILED',
+]);
+/** Codes after which a write may have happened without a confirmation. */
+const MAYBE_DONE = new Set(['OUTCOME_UNKNOWN', 'INTERNAL_SERVER_ERROR']);
+
+/** An answer the route sends instead of Apollo's: a replay or a refusal. */
+export type Override =
+  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'refuse'; status: number; code: string; message: string };
+
+/**
+ * One request's idempotency state, in its GraphQL context. Present for every POST that carries a
+ * key, and for every POST when keys are required.
+ */
+export class KeyedRequest {
+  /** Set once the key is claimed for this run. */
+  token?: string;
+  /** The stored answer being reconciled: its outcome was unknown. */
+  previous?: StoredAnswer;
+  fingerprint = '';
+  /** What the mutation fields noted during this run, by response key. */
+  readonly notes: Record<string, FieldNote> = {};
+  override?: Override;
+  /** After the operation: keep the answer for replays, and whether a write's outcome is unknown. */
+  verdict?: { keep: boolean; unknown: boolean };
+  storeUsed?: IdempotencyStore;
+  heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    /** The store key: the client's scope and the key, hashed; undefined when none was sent. */
+    readonly storeKey: string | undefined,
+  ) {}
+
+  /** True while this run reconciles an earlier one whose outcome was unknown. */
+  get reconciling(): boolean {
+    return this.previous !== undefined;
+  }
+
+  /** What the earlier run noted for this field, when reconciling. */
+  previousNote(field: string): FieldNote | undefined {
+    return this.previous?.notes[field];
+  }
+
+  note(field: string, note: FieldNote): void {
+    this.notes[field] = note;
+  }
+}
+
+export interface IdempotencyOptions {
+  ttlSeconds: number;
+  required: boolean;
+  /** How long a running marker lives without being extended. */
+  lockMs: number;
+  maxEntries: number;
+  maxBytes: number;
+  log: Logger;
+  redis?: Redis;
+}
+
+export interface Idempotency {
+  /**
+   * The request's state from its headers: undefined when there is nothing to do, a refusal for a
+   * malformed key.
+   */
+  begin(
+    method: string,
+    header: string | string[] | undefined,
+    scope: string,
+  ): KeyedRequest | Override | undefined;
+  plugin: ApolloServerPlugin<{ idempotency?: KeyedRequest; log: Logger }>;
+  /** Stores or releases after Apollo answered. Never throws. */
+  finish(
+    run: KeyedRequest,
+    status: number,
+    contentType: string,
+    body: string | undefined,
+  ): Promise<void>;
+  /** At shutdown: every run still going becomes an unknown outcome, reconciled on retry. */
+  shutdown(): Promise<void>;
+}
+
+/** JSON with object keys sorted, so key order in variables does not change the fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // An upload is its file's name and type: the content itself is not part of the fingerprint.
+  const upload = (value as { file?: { filename?: string; mimetype?: string } }).file;
+  if (value.constructor?.name === 'Upload')
+    return JSON.stringify({ upload: upload?.filename ?? null, type: upload?.mimetype ?? null });
+  const entries = Object.keys(value)
+    .sort()
+    .map(
+      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+    );
+  return `{${entries.join(',')}}`;
+}
+
+export function fingerprintOf(
+  source: string,
+  operationName: string | null | undefined,
+  variables: unknown,
+): string {
+  return createHash('sha256')
+    .update(source)
+    .update('\0')
+    .update(operationName ?? '')
+    .update('\0')
+    .update(canonicalJson(variables ?? {}))
+    .digest('base64url');
+}
+
+const refusal = (status: number, code: string, message: string): Override => ({
+  kind: 'refuse',
+  status,
+  code,
+  message,
+});
+
+export function createIdempotency(options: IdempotencyOptions): Idempotency {
+  const { log } = options;
+  const ttlMs = options.ttlSeconds * 1000;
+  const memory = createMemoryStore(options);
+  const shared = options.redis
+    ? withFallback(createRedisStore(options.redis), memory, log)
+    : {
+        claim: async (...args: Parameters<IdempotencyStore['claim']>) => ({
+          claim: await memory.claim(...args),
+          store: memory,
+        }),
+      };
+  const running = new Set<KeyedRequest>();
+
+  const stopRun = (run: KeyedRequest) => {
+    clearInterval(run.heartbeat);
+    running.delete(run);
+  };
+
+  const claim = async (run: KeyedRequest, ctxLog: Logger): Promise<void> => {
+    const storeKey = run.storeKey!;
+    const { claim: result, store } = await shared.claim(storeKey, run.fingerprint, options.lockMs);
+    if (result.kind === 'running') {
+      run.override =
+        result.fingerprint === run.fingerprint
+          ? refusal(
+              409,
+              'IDEMPOTENCY_KEY_IN_USE',
+              'A request with this Idempotency-Key is still running; wait for it, then retry with the same key to get its answer',
+            )
+          : mismatch();
+      return;
+    }
+    if (result.kind === 'stored') {
+      run.override =
+        result.answer.fingerprint === run.fingerprint
+          ? { kind: 'replay', answer: result.answer }
+          : mismatch();
+      return;
+    }
+    run.token = result.token;
+    run.previous = result.previous;
+    run.storeUsed = store;
+    running.add(run);
+    run.heartbeat = setInterval(
+      () => {
+        store.extend(storeKey, result.token, options.lockMs).catch((error: unknown) => {
+          ctxLog.warn('idempotency marker could not be extended', { error });
+        });
+      },
+      Math.max(1_000, Math.floor(options.lockMs / 3)),
+    );
+    run.heartbeat.unref();
+    if (run.reconciling) ctxLog.info('reconciling an earlier run whose outcome was unknown');
+  };
+  const mismatch = () =>
+    refusal(
+      422,
+      'IDEMPOTENCY_KEY_MISMATCH',
+      'This Idempotency-Key was used for a different request (document, operationName or variables); use a new key for a new request',
+    );
+
+  const listener: GraphQLRequestListener<{ idempotency?: KeyedRequest; log: Logger }> = {
+    async didResolveOperation({ contextValue, operation, source, operationName, request }) {
+      const run = contextValue.idempotency;
+      if (!run || operation?.operation !== OperationTypeNode.MUTATION) return;
+      if (run.storeKey === undefined) {
+        run.override = refusal(
+          400,
+          'IDEMPOTENCY_KEY_REQUIRED',
+          'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
+        );
+      } else {
+        run.fingerprint = fingerprintOf(source, operationName, request.variables);
+        await claim(run, contextValue.log);
+      }
+      // Nothing runs: the route answers with the refusal or the stored answer.
+      if (run.override) {
+        throw new GraphQLError('answered by the idempotency key', {
+          extensions: {
+            code: run.override.kind === 'refuse' ? run.override.code : 'IDEMPOTENT_REPLAY',
+          },
+        });
+      }
+    },
+    willSendResponse({ contextValue, response }) {
+      const run = contextValue.idempotency;
+      if (!run?.token || response.body.kind !== 'single') return Promise.resolve();
+      const { data, errors = [] } = response.body.singleResult;
+      const codes = errors.map((e) => {
+        const code = e.extensions?.code;
+        return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+      });
+      const unknown =
+        codes.some((code) => MAYBE_DONE.has(code)) ||
+        Object.values(run.notes).some((note) => note.unknown);
+      const nothingDone =
+        codes.length > 0 &&
+        codes.every((code) => NOTHING_DONE.has(code)) &&
+        Object.values(data ?? {}).every((value) => value === null);
+      run.verdict = { keep: unknown || !nothingDone, unknown };
+      return Promise.resolve();
+    },
+  };
+  const started = Promise.resolve(listener);
+
+  return {
+    begin(method, header, scope) {
+      if (header === undefined) {
+        return options.required && method === 'POST' ? new KeyedRequest(undefined) : undefined;
+      }
+      if (typeof header !== 'string' || !KEY.test(header)) {
+        return refusal(
+          400,
+          'IDEMPOTENCY_KEY_INVALID',
+          'Idempotency-Key must be one header of 1 to 255 printable ASCII characters',
+        );
+      }
+      if (method !== 'POST') return undefined;
+      const storeKey = `idempotency:${createHash('sha256').update(scope).update('\0').update(header).digest('base64url')}`;
+      return new KeyedRequest(storeKey);
+    },
+    plugin: { requestDidStart: () => started },
+    async finish(run, status, contentType, body) {
+      if (!run.token || !run.storeUsed) return;
+      stopRun(run);
+      const storeKey = run.storeKey!;
+      try {
+        // No body in hand (sent some other way): kept as unknown, so a retry reconciles.
+        const unknown = body === undefined || (run.verdict?.unknown ?? true);
+        if (unknown || (run.verdict?.keep ?? true)) {
+          await run.storeUsed.store(
+            storeKey,
+            {
+              fingerprint: run.fingerprint,
+              status,
+              contentType,
+              body: body ?? null,
+              unknown,
+              notes: mergeNotes(run),
+            },
+            ttlMs,
+          );
+        } else {
+          await run.storeUsed.release(storeKey, run.token);
+        }
+      } catch (error) {
+        log.error('idempotency answer could not be stored: a retry may run the operation again', {
+          error,
+        });
+      }
+    },
+    async shutdown() {
+      const cut = [...running];
+      await Promise.all(
+        cut.map(async (run) => {
+          stopRun(run);
+          try {
+            await run.storeUsed!.store(
+              run.storeKey!,
+              {
+                fingerprint: run.fingerprint,
+                status: 0,
+                contentType: '',
+                body: null,
+                unknown: true,
+                notes: mergeNotes(run),
+              },
+              ttlMs,
+            );
+          } catch (error) {
+            log.error('idempotency marker could not be handed over at shutdown', { error });
+          }
+        }),
+      );
+      if (cut.length > 0) {
+        log.warn('operations cut by the shutdown: their keys will be reconciled on retry', {
+          count: cut.length,
+        });
+      }
+    },
+  };
+}
+
+/** This run's notes over the earlier run's: confirmed input stays confirmed. */
+function mergeNotes(run: KeyedRequest): Record<string, FieldNote> {
+  if (!run.previous) return run.notes;
+  const merged = { ...run.previous.notes };
+  for (const [field, note] of Object.entries(run.notes)) merged[field] = note;
+  return merged;
+}
