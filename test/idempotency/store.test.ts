@@ -1,0 +1,107 @@
+/**
+ * The two idempotency stores behave the same: the memory one, and the Redis one against the real
+ * Redis on 127.0.0.1:6379 (which must be running: this fails rather than falling back).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createMemoryStore,
+  createRedisStore,
+  type IdempotencyStore,
+  type StoredAnswer,
+} from '../../src/idempotency/store.js';
+import { closeRedis, createRedis } from '../../src/redis.js';
+
+const redis = createRedis('redis://127.0.0.1:6379', `switchyard-test-${randomUUID()}:`);
+afterAll(() => closeRedis(redis));
+
+const answer = (fingerprint: string, unknown = false): StoredAnswer => ({
+  fingerprint,
+  status: 200,
+  contentType: 'application/json; charset=utf-8',
+  body: '{"data":{"x":1}}',
+  unknown,
+  notes: {},
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each([
+  ['memory', () => createMemoryStore({ maxEntries: 100, maxBytes: 1_000_000 })],
+  ['redis', () => createRedisStore(redis)],
+])('%s store', (_name, make: () => IdempotencyStore) => {
+  const store = make();
+
+  it('claims a new key once; a second claim sees it running, with its fingerprint', async () => {
+    const key = randomUUID();
+    expect(await store.claim(key, 'fp1', 5_000)).toMatchObject({ kind: 'claimed' });
+    expect(await store.claim(key, 'fp1', 5_000)).toEqual({ kind: 'running', fingerprint: 'fp1' });
+    expect(await store.claim(key, 'fp2', 5_000)).toEqual({ kind: 'running', fingerprint: 'fp1' });
+  });
+
+  it('lets a marker lapse after its lock time unless extended, so a crashed run frees its key', async () => {
+    const key = randomUUID();
+    const first = await store.claim(key, 'fp', 150);
+    if (first.kind !== 'claimed') throw new Error('not claimed');
+    await sleep(100);
+    await store.extend(key, first.token, 300);
+    await sleep(150);
+    expect((await store.claim(key, 'fp', 150)).kind).toBe('running');
+    await sleep(300);
+    expect((await store.claim(key, 'fp', 150)).kind).toBe('claimed');
+  });
+
+  it('releases only its own marker', async () => {
+    const key = randomUUID();
+    await store.claim(key, 'fp', 5_000);
+    await store.release(key, 'someone-else');
+    expect((await store.claim(key, 'fp', 5_000)).kind).toBe('running');
+  });
+
+  it('stores an answer for its TTL, then forgets it', async () => {
+    const key = randomUUID();
+    const claim = await store.claim(key, 'fp', 5_000);
+    expect(claim.kind).toBe('claimed');
+    await store.store(key, answer('fp'), 200);
+    expect(await store.claim(key, 'fp', 5_000)).toEqual({ kind: 'stored', answer: answer('fp') });
+    await sleep(300);
+    expect((await store.claim(key, 'fp', 5_000)).kind).toBe('claimed');
+  });
+
+  it('hands an unknown outcome over to exactly one retry, with the earlier answer', async () => {
+    const key = randomUUID();
+    await store.claim(key, 'fp', 5_000);
+    await store.store(key, answer('fp', true), 5_000);
+    const [a, b] = await Promise.all([
+      store.claim(key, 'fp', 5_000),
+      store.claim(key, 'fp', 5_000),
+    ]);
+    const kinds = [a.kind, b.kind].sort();
+    expect(kinds).toEqual(['claimed', 'running']);
+    const won = a.kind === 'claimed' ? a : b;
+    expect(won).toMatchObject({ previous: answer('fp', true) });
+  });
+
+  it('does not hand an unknown outcome over to another request under the same key', async () => {
+    const key = randomUUID();
+    await store.claim(key, 'fp', 5_000);
+    await store.store(key, answer('fp', true), 5_000);
+    expect(await store.claim(key, 'other', 5_000)).toEqual({
+      kind: 'stored',
+      answer: answer('fp', true),
+    });
+  });
+});
+
+describe('memory store bounds', () => {
+  it('evicts the oldest stored answers past its byte budget, never a running marker', async () => {
+    const store = createMemoryStore({ maxEntries: 3, maxBytes: 1_000_000 });
+    await store.claim('running', 'fp', 60_000);
+    for (const key of ['a', 'b', 'c']) {
+      await store.claim(key, 'fp', 60_000);
+      await store.store(key, answer('fp'), 60_000);
+    }
+    expect((await store.claim('running', 'fp', 60_000)).kind).toBe('running');
+    expect((await store.claim('a', 'fp', 60_000)).kind).toBe('claimed');
+    expect((await store.claim('c', 'fp', 60_000)).kind).toBe('stored');
+  });
+});
