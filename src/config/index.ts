@@ -22,7 +22,7 @@ const gatewayEnv = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
-  SHUTDOWN_GRACE_MS: positiveInt(20_000),
+  SHUTDOWN_GRACE_MS: positiveInt(15_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   CLIENTS_FILE: z.string().trim().min(1).optional(),
   AUTH_JWKS_URL: secureUrl.optional(),
