@@ -128,10 +128,18 @@ export interface Idempotency {
   shutdown(): Promise<void>;
 }
 
+/** Variables nest deeper than any operation needs: refused rather than walked. */
+export class TooDeep extends Error {
+  override readonly name = 'TooDeep';
+}
+const MAX_DEPTH = 64;
+
 /** JSON with object keys sorted, so key order in variables does not change the fingerprint. */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, depth = 0): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (depth >= MAX_DEPTH) throw new TooDeep(`variables nest deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value))
+    return `[${value.map((item) => canonicalJson(item, depth + 1)).join(',')}]`;
   // An upload is its file's name and type: the content itself is not part of the fingerprint.
   const upload = (value as { file?: { filename?: string; mimetype?: string } }).file;
   if (value.constructor?.name === 'Upload')
@@ -139,7 +147,8 @@ export function canonicalJson(value: unknown): string {
   const entries = Object.keys(value)
     .sort()
     .map(
-      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+      (key) =>
+        `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key], depth + 1)}`,
     );
   return `{${entries.join(',')}}`;
 }
@@ -238,8 +247,13 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
         );
       } else {
-        run.fingerprint = fingerprintOf(source, operationName, request.variables);
-        await claim(run, contextValue.log);
+        try {
+          run.fingerprint = fingerprintOf(source, operationName, request.variables);
+        } catch (error) {
+          if (!(error instanceof TooDeep)) throw error;
+          run.override = refusal(400, 'BAD_REQUEST', `The ${error.message}`);
+        }
+        if (!run.override) await claim(run, contextValue.log);
       }
       // Nothing runs: the route answers with the refusal or the stored answer.
       if (run.override) {

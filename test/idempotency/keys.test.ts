@@ -187,6 +187,24 @@ describe('idempotency keys', () => {
     expect(good.json.data.activateCustomer.customer.status).toBe('ACTIVE');
   });
 
+  it('refuses variables nested too deep to fingerprint with 400, not a crash', async () => {
+    const deep = '['.repeat(30_000) + ']'.repeat(30_000);
+    const res = await fetch(gw.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: `{"query":${JSON.stringify(ACTIVATE)},"variables":{"id":"fusebill:8708468","y":${deep}}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      errors: [
+        {
+          message: 'The variables nest deeper than 64 levels',
+          extensions: { code: 'BAD_REQUEST' },
+        },
+      ],
+    });
+  });
+
   it('ignores a key on a query: queries run every time', async () => {
     const key = randomUUID();
     const read = { query: '{ customer(id: "fusebill:12000750") { status } }' };
