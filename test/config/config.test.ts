@@ -23,7 +23,7 @@ describe('configuration', () => {
       HTTP_HEADERS_TIMEOUT_MS: 10_000,
       HTTP_REQUEST_TIMEOUT_MS: 30_000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
-      SHUTDOWN_GRACE_MS: 20_000,
+      SHUTDOWN_GRACE_MS: 15_000,
     });
     expect(config.disabled.size).toBe(0);
   });
