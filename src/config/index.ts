@@ -17,6 +17,8 @@ const gatewayEnv = z.object({
   UPSTREAM_MAX_CONCURRENCY: positiveInt(16),
   UPSTREAM_BATCH_CONCURRENCY: positiveInt(4),
   UPSTREAM_MAX_CONCURRENCY_PER_OPERATION: positiveInt(4),
+  BULK_DEADLINE_MS: positiveInt(120_000),
+  REJECTED_LOGINS_TTL_MS: positiveInt(60 * 60_000),
   BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
   UPLOAD_MAX_FILE_BYTES: positiveInt(10 * 1024 * 1024),
   HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),

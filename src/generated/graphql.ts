@@ -168,7 +168,7 @@ export type CardBatchFailure = {
 
 /** Why the cards of a `CardBatchFailure` were not confirmed. */
 export type CardBatchFailureCode =
-  /** The gateway did not send these codes because an earlier batch failed; none of them were set. Sending them again is safe. */
+  /** The gateway did not send these codes, because an earlier batch failed or because the operation's overall deadline passed before their batch started; none of them were set. Sending them again is safe. */
   | 'NOT_SENT'
   /** The batch was sent but no usable answer came (no answer in time, connection reset, an intermediary's gateway error): its codes MAY have been set, and `outcomeUnknown` is true. Check the cards before retrying; sending the same codes again is safe. */
   | 'OUTCOME_UNKNOWN'
@@ -275,7 +275,9 @@ export type Mutation = {
    * none was: invalid input or a Blackhawk refusal is in `userErrors`; any other failure is a GraphQL
    * error, `OUTCOME_UNKNOWN` when a batch got no answer (check the cards before retrying; setting the
    * same code again is safe), otherwise that of the first failed batch (with `retryAfter` for
-   * `PROVIDER_RATE_LIMITED`).
+   * `PROVIDER_RATE_LIMITED`), or `PROVIDER_TIMEOUT` when the operation's overall deadline passed
+   * before any batch was sent. Batches not started by that deadline are `NOT_SENT`; a batch already
+   * started runs to its own deadline.
    */
   setCardActivationCodes: SetCardActivationCodesPayload;
   /** Moves a customer to another status where the provider can express it (NetXD: all but DRAFT, ON_HOLD, CANCELLED, UNKNOWN; Fusebill: ON_HOLD). */

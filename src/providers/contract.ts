@@ -170,6 +170,8 @@ export interface ProviderDeps {
   http(options: ProviderHttpOptions): HttpClient;
   /** How many batches of one bulk operation are sent at once. */
   batchConcurrency: number;
+  /** Overall deadline of one bulk operation (BULK_DEADLINE_MS): batches not started by then are not sent. */
+  bulkDeadlineMs: number;
   /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */
   rejections: RejectionLedger;
 }

@@ -61,6 +61,8 @@ export interface UpstreamPolicy {
   maxConcurrency: number;
   /** How many batches of one bulk operation are sent at once. */
   batchConcurrency: number;
+  /** Overall deadline of one bulk operation: batches not started by then are not sent. */
+  bulkDeadlineMs: number;
   /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */
   rejections: RejectionLedger;
 }
@@ -75,6 +77,7 @@ export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDe
   return {
     log,
     batchConcurrency: policy.batchConcurrency,
+    bulkDeadlineMs: policy.bulkDeadlineMs,
     rejections: policy.rejections,
     http: (options) =>
       createHttpClient({
@@ -102,7 +105,10 @@ export async function startProviders(
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
     batchConcurrency: config.UPSTREAM_BATCH_CONCURRENCY,
-    rejections: redis ? redisLedger(redis, log) : memoryLedger(),
+    bulkDeadlineMs: config.BULK_DEADLINE_MS,
+    rejections: redis
+      ? redisLedger(redis, log, config.REJECTED_LOGINS_TTL_MS)
+      : memoryLedger(config.REJECTED_LOGINS_TTL_MS),
   };
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {

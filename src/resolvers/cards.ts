@@ -27,7 +27,8 @@ const cardCount = (failures: readonly CardBatchFailureModel[]) =>
 /**
  * No card was confirmed set, so the operation failed as a whole and is reported like any other
  * failure: OUTCOME_UNKNOWN when any batch got no answer (a bulk write in doubt is not the caller's to
- * fix); else a refusal as a user error; else the first failed batch's own code, with its retryAfter.
+ * fix); else a refusal as a user error; else the first failed batch's own code, with its retryAfter;
+ * PROVIDER_TIMEOUT when no batch was sent at all (BULK_DEADLINE_MS passed before the first).
  */
 function nothingSet(failures: readonly CardBatchFailureModel[]): UpstreamError | UserFacingError {
   const total = cardCount(failures);
@@ -50,8 +51,14 @@ function nothingSet(failures: readonly CardBatchFailureModel[]): UpstreamError |
     );
   }
   const first = failures.find(wasSent);
-  // The adapter names every card it did not set, and a NOT_SENT entry only follows a failed batch.
-  if (!first) throw new Error('setCardActivationCodes: no card set and no failed batch');
+  if (!first) {
+    // Every batch was NOT_SENT: the operation's deadline passed before the first one started.
+    return new UpstreamError(
+      GatewayErrorCode.PROVIDER_TIMEOUT,
+      'blackhawk',
+      `No activation code was sent: the operation's deadline passed before the first batch started, so none of the ${codes(total)} were set; sending them again is safe.`,
+    );
+  }
   const others = total - first.cards.length;
   const message =
     first.message + (others > 0 ? ` None of the other ${codes(others)} were set either.` : '');

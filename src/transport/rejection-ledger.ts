@@ -6,17 +6,30 @@
 import type { Logger } from '../log.js';
 import { ensureConnected, type Redis } from '../redis.js';
 
+/** What a ledger holds for one credential. */
+export interface LedgerEntry {
+  /** Consecutive rejected logins recorded (by every replica sharing the store); 0 when none. */
+  count: number;
+  /** Milliseconds until the count lapses without a new rejection; 0 when there is no count. */
+  lapsesInMs: number;
+}
+
 export interface RejectionLedger {
-  /** Consecutive rejected logins recorded for `key` (by every replica sharing the store). */
-  count(key: string): Promise<number>;
+  /** The count of rejected logins for `key`, and when it lapses. */
+  read(key: string): Promise<LedgerEntry>;
   /** Records one more rejection; returns the new count. */
   add(key: string): Promise<number>;
   /** A login succeeded: start counting from zero again. */
   clear(key: string): Promise<void>;
 }
 
-/** How long a count lives without a new rejection: after that, logins are tried again. */
+/**
+ * How long a count lives without a new rejection: after that, logins are tried again. The
+ * gateway's own default, REJECTED_LOGINS_TTL_MS in the configuration, says the same.
+ */
 export const REJECTION_TTL_MS = 60 * 60_000;
+
+const NONE: LedgerEntry = { count: 0, lapsesInMs: 0 };
 
 export function memoryLedger(ttlMs = REJECTION_TTL_MS, now = Date.now): RejectionLedger {
   const counts = new Map<string, { count: number; expiresAt: number }>();
@@ -26,7 +39,12 @@ export function memoryLedger(ttlMs = REJECTION_TTL_MS, now = Date.now): Rejectio
     return counts.get(key);
   };
   return {
-    count: (key) => Promise.resolve(live(key)?.count ?? 0),
+    read(key) {
+      const entry = live(key);
+      return Promise.resolve(
+        entry ? { count: entry.count, lapsesInMs: entry.expiresAt - now() } : NONE,
+      );
+    },
     add(key) {
       const count = (live(key)?.count ?? 0) + 1;
       counts.set(key, { count, expiresAt: now() + ttlMs });
@@ -61,10 +79,19 @@ export function redisLedger(redis: Redis, log: Logger, ttlMs = REJECTION_TTL_MS)
   };
   const name = (key: string) => `auth-rejections:${key}`;
   return {
-    count: (key) =>
+    read: (key) =>
       guarded(
-        async () => Number((await redis.get(name(key))) ?? 0),
-        () => fallback.count(key),
+        async () => {
+          const [[, count], [, ttl]] = (await redis
+            .multi()
+            .get(name(key))
+            .pttl(name(key))
+            .exec()) as [[Error | null, string | null], [Error | null, number]];
+          if (count === null) return NONE;
+          // A key without an expiry (-1) was written by hand: it lapses only when deleted.
+          return { count: Number(count), lapsesInMs: ttl >= 0 ? ttl : Infinity };
+        },
+        () => fallback.read(key),
       ),
     add: (key) =>
       guarded(

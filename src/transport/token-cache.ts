@@ -20,14 +20,15 @@ export interface TokenCacheOptions {
   /** Refresh this long before expiry, so a token never expires in flight. */
   refreshSkewMs?: number;
   /**
-   * After the provider rejects our credentials, fail fast for this long instead of asking again:
-   * some providers lock an account after a few failed attempts (EnKash: three).
+   * After the provider rejects our credentials, fail fast for this long instead of asking again
+   * (while the ledger still counts the rejection): some providers lock an account after a few
+   * failed attempts (EnKash: three).
    */
   rejectionCooldownMs?: number;
   /**
    * After this many rejections in a row, stop asking: a cool-down only slows an account lock-out
-   * down. Counted in `ledger` under `ledgerKey`, so replicas sharing a ledger stop together.
-   * Unlimited by default.
+   * down. Counted in `ledger` under `ledgerKey`, so replicas sharing a ledger stop together, and
+   * resume together when the count lapses or is deleted. Unlimited by default.
    */
   maxConsecutiveRejections?: number;
   /** Where rejections are counted; this process only (and for good) by default. */
@@ -56,7 +57,10 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let current: (IssuedToken & { refreshAt: number }) | undefined;
   let inFlight: Promise<IssuedToken> | undefined;
   let fetchCount = 0;
-  let rejected: { error: UpstreamError; until: number } | undefined;
+  /** The last rejection of our credentials by this process, and the end of its cool-down. */
+  let rejected: { until: number } | undefined;
+  /** Whether this process has logged the pause it is in (once per pause, not once per call). */
+  let pauseLogged = false;
   const maxRejections = options.maxConsecutiveRejections ?? Infinity;
   const ledger = options.ledger ?? memoryLedger(Infinity);
   const ledgerKey = options.ledgerKey ?? options.provider;
@@ -65,46 +69,66 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
 
   const minFetchMs = options.minFetchMs ?? 5_000;
 
-  const refresh = (deadline: number) => {
-    if (rejected && now() < rejected.until) return Promise.reject(rejected.error);
-    inFlight ??= (async () => {
-      if ((await ledger.count(ledgerKey)) >= maxRejections) {
+  const authFailed = (message: string, waitMs: number) =>
+    new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, provider, message, {
+      ...(Number.isFinite(waitMs) ? { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) } : {}),
+    });
+
+  /**
+   * One login. The ledger decides first: while it holds `maxRejections`, logins are paused for
+   * every replica sharing it, until the count lapses, a login succeeds elsewhere, or an operator
+   * deletes it. This process's own cool-down applies only while the ledger still holds a count,
+   * so a cleared ledger is tried at once.
+   */
+  const login = async (deadline: number): Promise<IssuedToken> => {
+    const { count, lapsesInMs } = await ledger.read(ledgerKey);
+    if (count >= maxRejections) {
+      if (!pauseLogged) {
+        pauseLogged = true;
         options.log?.error('logins paused after rejected credentials', {
           provider,
           ledgerKey,
           maxRejectedLogins: maxRejections,
+          pausedForMs: lapsesInMs,
         });
-        throw new UpstreamError(
-          GatewayErrorCode.PROVIDER_AUTH_FAILED,
-          provider,
-          `${provider} rejected the gateway's credentials ${maxRejections} times in a row; logins are paused so the account does not lock`,
-        );
       }
-      fetchCount += 1;
-      try {
-        const issued = await options.fetch(Math.max(deadline, Date.now() + minFetchMs));
-        const fetchedAt = now();
-        // Renew `skew` before expiry, or at mid-life for tokens that live shorter than twice the skew.
-        const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
-        current = { ...issued, refreshAt: issued.expiresAt - lead };
-        rejected = undefined;
-        await ledger.clear(ledgerKey);
-        return current;
-      } catch (error) {
-        if (
-          error instanceof UpstreamError &&
-          error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED
-        ) {
-          const rejections = await ledger.add(ledgerKey);
-          rejected = { error, until: rejections >= maxRejections ? Infinity : now() + cooldown };
-        }
-        throw error;
-      } finally {
-        inFlight = undefined;
+      throw authFailed(
+        `${provider} rejected the gateway's credentials ${maxRejections} times in a row; logins are paused so the account does not lock` +
+          (Number.isFinite(lapsesInMs)
+            ? ` (for ${Math.ceil(lapsesInMs / 1000)} s more, unless an operator clears the pause)`
+            : ' until an operator clears the pause'),
+        lapsesInMs,
+      );
+    }
+    pauseLogged = false;
+    if (rejected && count > 0 && now() < rejected.until) {
+      throw authFailed(`${provider} rejected the gateway's credentials`, rejected.until - now());
+    }
+    fetchCount += 1;
+    try {
+      const issued = await options.fetch(Math.max(deadline, Date.now() + minFetchMs));
+      const fetchedAt = now();
+      // Renew `skew` before expiry, or at mid-life for tokens that live shorter than twice the skew.
+      const lead = Math.min(skew, Math.max(0, issued.expiresAt - fetchedAt) / 2);
+      current = { ...issued, refreshAt: issued.expiresAt - lead };
+      rejected = undefined;
+      await ledger.clear(ledgerKey);
+      return current;
+    } catch (error) {
+      if (error instanceof UpstreamError && error.code === GatewayErrorCode.PROVIDER_AUTH_FAILED) {
+        await ledger.add(ledgerKey);
+        rejected = { until: now() + cooldown };
       }
-    })();
-    return inFlight;
+      throw error;
+    }
   };
+
+  // Single flight: whatever `login` throws, and wherever, the shared promise is dropped once it
+  // settles, so the next caller after a failure asks again.
+  const refresh = (deadline: number) =>
+    (inFlight ??= login(deadline).finally(() => {
+      inFlight = undefined;
+    }));
 
   return {
     async header(deadline) {

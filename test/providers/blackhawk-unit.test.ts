@@ -257,23 +257,31 @@ describe('batching', () => {
 
   it('sends nothing new after a failure (one at a time)', async () => {
     const sent: number[] = [];
-    const outcomes = await sendBatches(['a', 'b', 'c', 'd'], 1, (_batch, index) => {
-      sent.push(index);
-      return Promise.resolve(index === 1 ? failed() : set);
-    });
+    const outcomes = await sendBatches(
+      ['a', 'b', 'c', 'd'],
+      { concurrency: 1 },
+      (_batch, index) => {
+        sent.push(index);
+        return Promise.resolve(index === 1 ? failed() : set);
+      },
+    );
     expect(sent).toEqual([0, 1]);
     expect(outcomes.map((o) => o.kind)).toEqual(['set', 'failed', 'not-sent', 'not-sent']);
   });
 
   it('lets batches already in flight finish after a failure', async () => {
     const sent: number[] = [];
-    const outcomes = await sendBatches(['a', 'b', 'c', 'd', 'e'], 2, (_batch, index) => {
-      sent.push(index);
-      if (index === 0) return Promise.resolve(failed());
-      // Still in flight when batch 0 fails.
-      if (index === 1) return new Promise((resolve) => setTimeout(() => resolve(set), 5));
-      return Promise.resolve(set);
-    });
+    const outcomes = await sendBatches(
+      ['a', 'b', 'c', 'd', 'e'],
+      { concurrency: 2 },
+      (_batch, index) => {
+        sent.push(index);
+        if (index === 0) return Promise.resolve(failed());
+        // Still in flight when batch 0 fails.
+        if (index === 1) return new Promise((resolve) => setTimeout(() => resolve(set), 5));
+        return Promise.resolve(set);
+      },
+    );
     expect(sent).toEqual([0, 1]);
     expect(outcomes.map((o) => o.kind)).toEqual([
       'failed',
@@ -282,6 +290,65 @@ describe('batching', () => {
       'not-sent',
       'not-sent',
     ]);
+  });
+
+  it('starts no batch once the deadline has passed; started ones finish', async () => {
+    let now = 0;
+    const sent: number[] = [];
+    const outcomes = await sendBatches(
+      ['a', 'b', 'c', 'd'],
+      { concurrency: 1, deadline: 150, now: () => now },
+      (_batch, index) => {
+        sent.push(index);
+        now += 100; // each batch takes 100 ms; the second starts at 100, the third would at 200
+        return Promise.resolve(set);
+      },
+    );
+    expect(sent).toEqual([0, 1]);
+    expect(outcomes).toEqual([
+      set,
+      set,
+      { kind: 'not-sent', reason: 'deadline' },
+      { kind: 'not-sent', reason: 'deadline' },
+    ]);
+  });
+
+  it('sends nothing when the deadline passed before the first batch', async () => {
+    const outcomes = await sendBatches(
+      ['a', 'b'],
+      { concurrency: 2, deadline: 10, now: () => 10 },
+      () => Promise.reject(new Error('must not be sent')),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual(['not-sent', 'not-sent']);
+  });
+
+  it.each([
+    [
+      ['deadline'],
+      /not sent because the operation's deadline passed before their batches started, so none/,
+    ],
+    [['after-failure'], /not sent because an earlier batch failed, so none/],
+    [
+      ['after-failure', 'deadline'],
+      /not sent because an earlier batch failed or the operation's deadline passed/,
+    ],
+  ] as const)('says why codes were not sent (%j)', (reasons, message) => {
+    const batches = reasons.map((_, i) => [good({ proxyNumber: String(i + 1) })]);
+    const outcomes: BatchOutcome[] = reasons.map((reason) => ({ kind: 'not-sent', reason }));
+    const { cards, failures } = summarizeBatches(
+      [[good({ proxyNumber: '9' })], ...batches],
+      [set, ...outcomes],
+    );
+    expect(cards).toHaveLength(1);
+    expect(failures).toEqual([
+      expect.objectContaining({
+        code: NOT_SENT,
+        message: expect.stringMatching(message),
+        outcomeUnknown: false,
+        retryAfter: null,
+      }),
+    ]);
+    expect(failures[0]!.cards).toHaveLength(reasons.length);
   });
 
   it('names every card as set, failed or not sent', () => {
@@ -316,8 +383,8 @@ describe('batching', () => {
           providerCode: null,
         },
       },
-      { kind: 'not-sent' },
-      { kind: 'not-sent' },
+      { kind: 'not-sent', reason: 'after-failure' },
+      { kind: 'not-sent', reason: 'after-failure' },
     ];
     const result = summarizeBatches(batches, outcomes);
     const card = (proxyNumber: string, activationCodeSet: boolean) => ({

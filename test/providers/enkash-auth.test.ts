@@ -120,6 +120,7 @@ describe('enkash token endpoint answers (adapter against its sandbox)', () => {
         timeoutMs: 2_000,
         maxConcurrency: 4,
         batchConcurrency: 1,
+        bulkDeadlineMs: 120_000,
         rejections: memoryLedger(),
       }),
     );

@@ -95,17 +95,20 @@ describe('redis ledger', () => {
     const ledger = redisLedger(redis, log, 300);
     try {
       await ensureConnected(observer);
-      expect(await ledger.count('k')).toBe(0);
+      expect(await ledger.read('k')).toEqual({ count: 0, lapsesInMs: 0 });
       expect(await ledger.add('k')).toBe(1);
       expect(await ledger.add('k')).toBe(2);
-      expect(await ledger.count('k')).toBe(2);
+      const held = await ledger.read('k');
+      expect(held.count).toBe(2);
+      expect(held.lapsesInMs).toBeGreaterThan(0);
+      expect(held.lapsesInMs).toBeLessThanOrEqual(300);
       expect(await observer.get('auth-rejections:k')).toBe('2');
       await ledger.clear('k');
-      expect(await ledger.count('k')).toBe(0);
+      expect((await ledger.read('k')).count).toBe(0);
       expect(await observer.exists('auth-rejections:k')).toBe(0);
       await ledger.add('k');
       await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(await ledger.count('k')).toBe(0);
+      expect((await ledger.read('k')).count).toBe(0);
       expect(await observer.exists('auth-rejections:k')).toBe(0);
     } finally {
       await closeRedis(redis);
@@ -120,7 +123,7 @@ describe('redis ledger', () => {
     try {
       expect(await ledger.add('k')).toBe(1);
       expect(await ledger.add('k')).toBe(2);
-      expect(await ledger.count('k')).toBe(2);
+      expect((await ledger.read('k')).count).toBe(2);
       expect(lines.filter((l) => l.includes('redis unavailable'))).toHaveLength(1);
     } finally {
       await closeRedis(redis);

@@ -728,6 +728,7 @@ describe('netxd sandbox protocol', () => {
         timeoutMs: 2_000,
         maxConcurrency: 2,
         batchConcurrency: 1,
+        bulkDeadlineMs: 120_000,
         rejections: memoryLedger(),
       }),
     );

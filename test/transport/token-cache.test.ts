@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { GatewayErrorCode, UpstreamError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { memoryLedger } from '../../src/transport/rejection-ledger.js';
 import { createTokenCache, jwtExpiry } from '../../src/transport/token-cache.js';
 import { TokenWaitTimeout } from '../../src/transport/types.js';
 
@@ -162,17 +164,118 @@ describe('jwtExpiry', () => {
 });
 
 describe('token cache lock-out guard', () => {
-  it('stops asking after maxConsecutiveRejections until restart', async () => {
-    const { clock, cache, fetches } = rejectingCache({
+  const HOUR = 3_600_000;
+  const KEY = 'enkash:abc';
+
+  /** A guarded cache (2 rejections, 1 s cool-down) whose token endpoint rejects until `fix()`. */
+  function guardedCache(ledger = memoryLedger(HOUR, clock.now)) {
+    let accept = false;
+    let count = 0;
+    const lines: string[] = [];
+    const cache = createTokenCache({
+      provider: 'enkash',
+      now: clock.now,
       rejectionCooldownMs: 1_000,
       maxConsecutiveRejections: 2,
+      ledger,
+      ledgerKey: KEY,
+      log: createLogger({ write: (l) => lines.push(l) }),
+      fetch: () => {
+        count += 1;
+        return accept
+          ? Promise.resolve({ accessToken: `t${count}`, expiresAt: Date.now() + HOUR })
+          : Promise.reject(
+              new UpstreamError(GatewayErrorCode.PROVIDER_AUTH_FAILED, 'enkash', 'rejected'),
+            );
+      },
     });
-    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    return {
+      cache,
+      ledger,
+      fetches: () => count,
+      fix: () => (accept = true),
+      pauseLines: () => lines.filter((l) => l.includes('logins paused')).length,
+    };
+  }
+  let clock: ReturnType<typeof fakeClock>;
+  beforeEach(() => {
+    clock = fakeClock();
+  });
+
+  /** Two rejections, a cool-down apart: the guard's limit. */
+  async function reachLimit(guard: ReturnType<typeof guardedCache>) {
+    await expect(guard.cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
     clock.advance(1_001);
-    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
-    clock.advance(24 * 3_600_000);
-    await expect(cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
-    expect(fetches()).toBe(2);
+    await expect(guard.cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    expect(guard.fetches()).toBe(2);
+  }
+
+  it('pauses after maxConsecutiveRejections, saying when to retry, until the count lapses', async () => {
+    const guard = guardedCache();
+    await reachLimit(guard);
+    clock.advance(10 * 60_000); // long past the cool-down, well inside the hour
+    const paused = await guard.cache.header(0).catch((e: unknown) => e);
+    expect(paused).toBeInstanceOf(UpstreamError);
+    expect(paused).toMatchObject({
+      code: 'PROVIDER_AUTH_FAILED',
+      provider: 'enkash',
+      options: { retryAfter: 50 * 60 },
+    });
+    expect((paused as Error).message).toMatch(/2 times in a row; logins are paused.*3000 s more/);
+    await expect(guard.cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    expect(guard.fetches()).toBe(2);
+    expect(guard.pauseLines()).toBe(1);
+
+    guard.fix(); // an operator fixed the credentials
+    clock.advance(50 * 60_000); // the count lapses an hour after the last rejection
+    expect(await guard.cache.header(0)).toBe('Bearer t3');
+    expect(guard.fetches()).toBe(3);
+  });
+
+  it('logs in at once after the ledger is cleared, even inside its own cool-down', async () => {
+    const guard = guardedCache();
+    await reachLimit(guard);
+    await expect(guard.cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    guard.fix();
+    await guard.ledger.clear(KEY);
+    expect(await guard.cache.header(0)).toBe('Bearer t3');
+    expect((await guard.ledger.read(KEY)).count).toBe(0);
+  });
+
+  it('leaves no stuck refresh behind when the pause is found in the ledger', async () => {
+    // Another replica's two rejections: this process pauses before asking at all.
+    const ledger = memoryLedger(HOUR, clock.now);
+    await ledger.add(KEY);
+    await ledger.add(KEY);
+    const guard = guardedCache(ledger);
+    const callers = await Promise.allSettled(
+      Array.from({ length: 5 }, () => guard.cache.header(0)),
+    );
+    for (const result of callers) {
+      expect(result).toMatchObject({
+        status: 'rejected',
+        reason: { code: 'PROVIDER_AUTH_FAILED', options: { retryAfter: 3_600 } },
+      });
+    }
+    expect(guard.fetches()).toBe(0);
+    guard.fix();
+    await ledger.clear(KEY);
+    // Every later call logs in, not only the next one: nothing from the pause is held.
+    expect(await guard.cache.header(0)).toBe('Bearer t1');
+    expect(await guard.cache.header(0)).toBe('Bearer t1');
+    expect(guard.fetches()).toBe(1);
+  });
+
+  it('asks again after its cool-down while the count is under the limit', async () => {
+    const guard = guardedCache();
+    await expect(guard.cache.header(0)).rejects.toMatchObject({ code: 'PROVIDER_AUTH_FAILED' });
+    const cooling = await guard.cache.header(0).catch((e: unknown) => e);
+    expect(cooling).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', options: { retryAfter: 1 } });
+    expect(guard.fetches()).toBe(1);
+    guard.fix();
+    clock.advance(1_001);
+    expect(await guard.cache.header(0)).toBe('Bearer t2');
+    expect((await guard.ledger.read(KEY)).count).toBe(0);
   });
 });
 

@@ -88,11 +88,14 @@ export function createBlackhawkProvider(
 
     async setCardActivationCodes(records, ctx) {
       const started = performance.now();
+      const deadline = Date.now() + deps.bulkDeadlineMs;
       const unique = validateCardCodes(records);
       const validatedMs = performance.now() - started;
       const batches = chunk(unique, MAX_CODES_PER_REQUEST);
-      const outcomes = await sendBatches(batches, deps.batchConcurrency, (batch, index) =>
-        sendBatch(batch, index, ctx),
+      const outcomes = await sendBatches(
+        batches,
+        { concurrency: deps.batchConcurrency, deadline },
+        (batch, index) => sendBatch(batch, index, ctx),
       );
       const result = summarizeBatches(batches, outcomes);
       ctx.log.info('activation codes sent', {
@@ -103,6 +106,7 @@ export function createBlackhawkProvider(
         setCount: result.cards.length,
         failures: outcomes.flatMap((o) => (o.kind === 'failed' ? [o.failure.code] : [])),
         notSentBatches: outcomes.filter((o) => o.kind === 'not-sent').length,
+        deadlineReached: outcomes.some((o) => o.kind === 'not-sent' && o.reason === 'deadline'),
         validationMs: Math.round(validatedMs * 10) / 10,
         durationMs: Math.round(performance.now() - started),
       });

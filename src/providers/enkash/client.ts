@@ -19,15 +19,17 @@ export const ENKASH_DEFAULT_TOKEN_LIFETIME_MS = 5 * 60_000;
 /** Renew a token this long before it expires (the cache halves it for shorter-lived tokens). */
 export const ENKASH_TOKEN_REFRESH_SKEW_MS = 60_000;
 /**
- * After EnKash rejects our credentials, fail fast this long before asking again: EnKash locks the
- * account after 3 consecutive failed attempts, and a wrong password stays wrong until a restart.
+ * After EnKash rejects our credentials, fail fast this long before asking again (unless the shared
+ * count was cleared meanwhile): EnKash locks the account after 3 consecutive failed attempts, and
+ * a wrong password stays wrong until someone fixes it.
  */
 export const ENKASH_REJECTION_COOLDOWN_MS = 5 * 60_000;
 
 /**
  * EnKash locks the account after 3 failed logins. Logins stop after this many rejections in a
  * row, counted by every replica that shares REDIS_URL (per replica without it), leaving the third
- * attempt to a person. The count lapses after an hour without rejections, or when a login works.
+ * attempt to a person. The count lapses REJECTED_LOGINS_TTL_MS after the last rejection, is cleared
+ * when a login works, and may be deleted by an operator; every replica then logs in again.
  */
 export const ENKASH_MAX_REJECTED_LOGINS = 2;
 
