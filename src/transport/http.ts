@@ -1,7 +1,8 @@
 /**
  * The one place upstream HTTP happens: a got instance per provider with keep-alive, a per-call
- * deadline that covers token fetches and retries, a concurrency limit, one re-authentication after
- * a 401, and the mapping of transport failures to gateway error codes. Resolvers never see got.
+ * deadline that covers token fetches and retries, a concurrency limit, the provider's request
+ * budget (quota.ts), one re-authentication after a 401, and the mapping of transport failures to
+ * gateway error codes. Resolvers never see got.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -70,7 +71,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const waitMs = await quota.take(kind, deadline);
     if (waitMs === null) return;
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-    logFor(request).warn('provider quota spent: not sent', {
+    logFor(request).debug('provider quota spent: not sent', {
       provider,
       operation: request.operation,
       perMinute: quota.perMinute,
@@ -113,13 +114,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         },
         timeout: { request: remaining },
       });
-      if (quota) await observeBudget(quota, response.headers);
       log.debug('upstream call', {
         provider,
         operation: request.operation,
         status: response.statusCode,
         durationMs: Date.now() - started,
       });
+      if (quota) await observeBudget(quota, response.headers);
       return response;
     } catch (error) {
       throw mapRequestError(error, request, provider, Date.now() - started, log);
