@@ -26,6 +26,7 @@ const gatewayEnv = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
   SHUTDOWN_GRACE_MS: positiveInt(15_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  SANDBOX_ENFORCE_QUOTA: flag(false),
   CLIENTS_FILE: z.string().trim().min(1).optional(),
   AUTH_JWKS_URL: secureUrl.optional(),
   AUTH_JWT_ISSUER: z.string().trim().min(1).optional(),
@@ -103,7 +104,32 @@ export type GatewayConfig = z.infer<typeof gatewayEnv> & {
   /** The raw environment, for provider slices. */
   env: Record<string, string | undefined>;
   disabled: ReadonlySet<ProviderId>;
+  /** Requests a minute each provider may be sent (`<PROVIDER>_RATE_LIMIT_PER_MINUTE`); absent = no budget. */
+  providerRateLimits: Partial<Record<ProviderId, number>>;
 };
+
+/** The name of a provider's request budget variable, e.g. FUSEBILL_RATE_LIMIT_PER_MINUTE. */
+export const rateLimitVariable = (id: ProviderId) => `${id.toUpperCase()}_RATE_LIMIT_PER_MINUTE`;
+
+/**
+ * `<PROVIDER>_RATE_LIMIT_PER_MINUTE` of every enabled provider, derived from its id, so a new
+ * provider needs no code here: unset means the provider's documented limit, or none.
+ */
+function rateLimitEnv(providers: readonly RegisteredProvider[]) {
+  return z.object(
+    Object.fromEntries(
+      providers.map((p) => {
+        const variable = z.coerce.number().int().positive();
+        return [
+          rateLimitVariable(p.id),
+          p.rateLimitPerMinute === undefined
+            ? variable.optional()
+            : variable.default(p.rateLimitPerMinute),
+        ];
+      }),
+    ),
+  );
+}
 
 /** How clients authenticate, and whether running without it is allowed here. */
 function accessProblems(env: z.infer<typeof gatewayEnv>): string[] {
@@ -158,9 +184,10 @@ export function loadConfig(
     );
   }
   const disabled = new Set(gateway.data?.DISABLED_PROVIDERS ?? []);
-  for (const provider of providers) {
-    if (!disabled.has(provider.id)) collect(provider.env.safeParse(env));
-  }
+  const enabled = providers.filter((p) => !disabled.has(p.id));
+  for (const provider of enabled) collect(provider.env.safeParse(env));
+  const rateLimits = rateLimitEnv(enabled).safeParse(env);
+  collect(rateLimits);
   if (
     gateway.success &&
     problems.length === 0 &&
@@ -181,5 +208,10 @@ export function loadConfig(
   if (!gateway.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  return { ...gateway.data, env, disabled };
+  const providerRateLimits: Partial<Record<ProviderId, number>> = {};
+  for (const provider of enabled) {
+    const limit = rateLimits.data?.[rateLimitVariable(provider.id)];
+    if (limit !== undefined) providerRateLimits[provider.id] = limit;
+  }
+  return { ...gateway.data, env, disabled, providerRateLimits };
 }

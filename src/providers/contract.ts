@@ -184,6 +184,11 @@ export interface ProviderModule<Settings, Env> {
   readonly id: ProviderId;
   /** zod schema of this provider's environment variables; messages name the variable. */
   readonly env: z.ZodType<Env>;
+  /**
+   * The provider's documented limit of requests a minute: the default of
+   * `<PROVIDER>_RATE_LIMIT_PER_MINUTE`. Absent when undocumented (no budget unless configured).
+   */
+  readonly rateLimitPerMinute?: number;
   /** Live settings from the parsed slice, or null when no *_BASE_URL is set (sandbox mode). */
   liveSettings(env: Env): Settings | null;
   /** Starts the embedded sandbox; its `settings` point the adapter at it. */
@@ -195,6 +200,8 @@ export interface ProviderModule<Settings, Env> {
 export interface RegisteredProvider {
   readonly id: ProviderId;
   readonly env: z.ZodType;
+  /** The documented requests a minute, when known: the default of `<PROVIDER>_RATE_LIMIT_PER_MINUTE`. */
+  readonly rateLimitPerMinute?: number;
   /** True when the env slice configures the real provider (its *_BASE_URL is set). */
   isLive(env: Record<string, string | undefined>): boolean;
   /** Builds the adapter: live when the env slice configures it, otherwise against a fresh sandbox. */
@@ -215,6 +222,9 @@ export function defineProvider<Settings, Env>(
   return {
     id: module.id,
     env: module.env,
+    ...(module.rateLimitPerMinute !== undefined && {
+      rateLimitPerMinute: module.rateLimitPerMinute,
+    }),
     isLive: (env) => module.liveSettings(module.env.parse(env)) !== null,
     async start(env, deps, sandboxOptions) {
       const live = module.liveSettings(module.env.parse(env));

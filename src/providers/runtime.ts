@@ -5,7 +5,9 @@ import type { Logger } from '../log.js';
 import type { Redis } from '../redis.js';
 import type { SandboxHandle } from '../sandbox/server.js';
 import { createHttpClient } from '../transport/http.js';
+import { createProviderQuotas } from '../transport/quota.js';
 import { memoryLedger, redisLedger, type RejectionLedger } from '../transport/rejection-ledger.js';
+import type { ProviderQuota } from '../transport/types.js';
 import type {
   ProviderAdapter,
   ProviderDeps,
@@ -65,11 +67,13 @@ export interface UpstreamPolicy {
   bulkDeadlineMs: number;
   /** Rejected logins per credential, shared by every replica when REDIS_URL is set. */
   rejections: RejectionLedger;
+  /** Each provider's request budget (none when absent), shared by replicas when REDIS_URL is set. */
+  quotas?: Partial<Record<ProviderId, ProviderQuota>>;
 }
 
 /**
  * The services one provider receives. Its HTTP client gets the shared policy here, so whatever
- * every upstream call needs (deadlines, limits, and later quotas, breakers, metrics, trace
+ * every upstream call needs (deadlines, limits, quotas, and later breakers, metrics, trace
  * headers) is added once for all providers.
  */
 export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDeps {
@@ -86,6 +90,7 @@ export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDe
         timeoutMs: policy.timeoutMs,
         maxConcurrency: policy.maxConcurrency,
         log,
+        ...(policy.quotas?.[id] && { quota: policy.quotas[id] }),
       }),
   };
 }
@@ -109,6 +114,7 @@ export async function startProviders(
     rejections: redis
       ? redisLedger(redis, log, config.REJECTED_LOGINS_TTL_MS)
       : memoryLedger(config.REJECTED_LOGINS_TTL_MS),
+    quotas: createProviderQuotas(config.providerRateLimits, redis, log),
   };
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {
@@ -117,6 +123,7 @@ export async function startProviders(
       }
       const result = await provider.start(config.env, providerDeps(provider.id, policy), {
         latencyMs: config.SANDBOX_LATENCY_MS,
+        enforceQuota: config.SANDBOX_ENFORCE_QUOTA,
       });
       return { id: provider.id, ...result };
     }),

@@ -1,7 +1,7 @@
 /**
  * Embedded Fusebill sandbox: GET /v1/customers/{id}, POST /v1/customerActivation (preview,
- * view=Sideeffects, showZeroDollarCharges), POST /v1/CustomerHold/{id}, API-key auth and
- * Fusebill's error envelope. Paths and query names are case-insensitive, as Fusebill's samples mix cases.
+ * view=Sideeffects, showZeroDollarCharges), POST /v1/CustomerHold/{id}, API-key auth,
+ * Fusebill's error envelope and, when enforced, its per-minute request limit with its headers. Paths and query names are case-insensitive, as Fusebill's samples mix cases.
  */
 import { randomBytes } from 'node:crypto';
 import type { FusebillSettings } from '../providers/fusebill/config.js';
@@ -28,7 +28,29 @@ export interface FusebillSandboxState {
   /** Where view=Sideeffects puts invoices; the real placement is undocumented, so both are served. */
   sideEffectsShape: 'invoices' | 'invoice';
   invoicesCreated: number;
+  /** The per-minute limit, when enforced (SANDBOX_ENFORCE_QUOTA). */
+  quota: FusebillSandboxQuota | null;
 }
+
+/** Fusebill's per-minute request limit as the sandbox enforces it: a fixed window per key. */
+export interface FusebillSandboxQuota {
+  limit: number;
+  /** Requests answered in the current window. */
+  used: number;
+  /** Epoch ms at which the current window ends. */
+  resetAt: number;
+  /** Requests answered 429 since the sandbox started. */
+  rejected: number;
+}
+
+export interface FusebillSandboxOptions extends SandboxOptions {
+  /** Requests a minute allowed when `enforceQuota` is set; Fusebill's sandbox accounts get 50. */
+  quotaPerMinute?: number;
+}
+
+// Fusebill's documented sandbox-account limit (https://developer.staxbill.com/reference/rate-limits).
+const SANDBOX_LIMIT_PER_MINUTE = 50;
+const QUOTA_WINDOW_MS = 60_000;
 
 /** Seeded customers: one per documented status, an unknown status, and ranges for tests and demos. */
 export function seedFusebillCustomers(): Map<number, FusebillSandboxCustomer> {
@@ -92,11 +114,53 @@ function invoiceBody(customer: FusebillSandboxCustomer, status: string, showZero
   };
 }
 
+/**
+ * Counts an authenticated request against the minute's limit: a 429 in Fusebill's envelope once it
+ * is spent, and on every answer the X-Rate-Limit-*-Minute headers Fusebill sends (the reset as
+ * epoch seconds). The day's limit is not enforced.
+ */
+function withQuota(
+  quota: FusebillSandboxQuota,
+  answer: () => SandboxResponse,
+  now = Date.now(),
+): SandboxResponse {
+  if (now >= quota.resetAt) {
+    quota.used = 0;
+    quota.resetAt = now + QUOTA_WINDOW_MS;
+  }
+  const headers = (remaining: number) => ({
+    'x-rate-limit-limit-minute': String(quota.limit),
+    'x-rate-limit-remaining-minute': String(remaining),
+    'x-rate-limit-reset-minute': String(Math.ceil(quota.resetAt / 1000)),
+  });
+  if (quota.used >= quota.limit) {
+    quota.rejected += 1;
+    return {
+      ...fusebillErrorResponse(
+        429,
+        `Rate limit exceeded: ${quota.limit} requests per minute.`,
+        'Rate Limit Minute',
+      ),
+      headers: headers(0),
+    };
+  }
+  quota.used += 1;
+  const response = answer();
+  return { ...response, headers: { ...response.headers, ...headers(quota.limit - quota.used) } };
+}
+
 export function createFusebillHandler(apiKey: string, state: FusebillSandboxState) {
+  const route = createFusebillRoutes(state);
   return (request: SandboxRequest): SandboxResponse => {
     if (request.headers.authorization !== `Basic ${apiKey}`) {
       return fusebillErrorResponse(401, 'Authorization key is not in the correct format.');
     }
+    return state.quota ? withQuota(state.quota, () => route(request)) : route(request);
+  };
+}
+
+function createFusebillRoutes(state: FusebillSandboxState) {
+  return (request: SandboxRequest): SandboxResponse => {
     const query = new Map([...request.query].map(([k, v]) => [k.toLowerCase(), v]));
     const path = request.path.toLowerCase();
     const find = (raw: unknown) => (typeof raw === 'number' ? state.customers.get(raw) : undefined);
@@ -176,7 +240,7 @@ export function createFusebillHandler(apiKey: string, state: FusebillSandboxStat
 }
 
 export async function startFusebillSandbox(
-  options: SandboxOptions = {},
+  options: FusebillSandboxOptions = {},
 ): Promise<SandboxHandle<FusebillSettings, FusebillSandboxState>> {
   // Fusebill keys are base64 of "0:<secret>"; the sandbox issues one of the same form.
   const apiKey = Buffer.from(`0:${randomBytes(24).toString('base64url')}`).toString('base64');
@@ -184,6 +248,14 @@ export async function startFusebillSandbox(
     customers: seedFusebillCustomers(),
     sideEffectsShape: 'invoices',
     invoicesCreated: 0,
+    quota: options.enforceQuota
+      ? {
+          limit: options.quotaPerMinute ?? SANDBOX_LIMIT_PER_MINUTE,
+          used: 0,
+          resetAt: 0,
+          rejected: 0,
+        }
+      : null,
   };
   const server = await startSandboxServer(createFusebillHandler(apiKey, state), options);
   return { ...server, state, settings: { baseUrl: server.url, apiKey } };

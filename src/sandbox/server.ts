@@ -16,6 +16,11 @@ export interface SandboxOptions {
   journalLimit?: number;
   /** Most body bytes kept in the journal, so bulk traffic cannot grow the process without bound. */
   journalMaxBytes?: number;
+  /**
+   * Enforce the provider's documented request limit, answering 429 as it does (Fusebill's 50 a
+   * minute; sandboxes of providers with no documented limit ignore it).
+   */
+  enforceQuota?: boolean;
 }
 
 export interface SandboxRequest {

@@ -1,7 +1,8 @@
 /**
  * The one place upstream HTTP happens: a got instance per provider with keep-alive, a per-call
- * deadline that covers token fetches and retries, a concurrency limit, one re-authentication after
- * a 401, and the mapping of transport failures to gateway error codes. Resolvers never see got.
+ * deadline that covers token fetches and retries, a concurrency limit, the provider's request
+ * budget (quota.ts), one re-authentication after a 401, and the mapping of transport failures to
+ * gateway error codes. Resolvers never see got.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -16,6 +17,7 @@ import {
   type HttpClientOptions,
   type HttpRequest,
   type HttpResponse,
+  type ProviderQuota,
 } from './types.js';
 
 export function retryAfterHeader(headers: Headers): number | undefined {
@@ -59,11 +61,39 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       `${provider} did not answer ${request.operation} in time`,
     );
 
+  // Provider quota (quota.ts): every attempt takes one unit of the provider's budget before it is
+  // sent, and every answer's rate-limit report (when the provider has one) may tighten it.
+  const { quota, quotaReport } = options;
+  const takeBudget = async (quota: ProviderQuota, request: HttpRequest, deadline: number) => {
+    if (deadline <= Date.now()) return; // out of time: the caller says so, without spending budget
+    // A token fetch is not a read that may starve writes: every call behind it waits for it.
+    const kind = request.anonymous ? 'write' : request.kind;
+    const waitMs = await quota.take(kind, deadline);
+    if (waitMs === null) return;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    logFor(request).debug('provider quota spent: not sent', {
+      provider,
+      operation: request.operation,
+      perMinute: quota.perMinute,
+      retryAfter,
+    });
+    throw fail(
+      GatewayErrorCode.PROVIDER_RATE_LIMITED,
+      `${provider}'s request budget (${quota.perMinute} a minute) is spent; retry after ${retryAfter} s`,
+      { retryAfter },
+    );
+  };
+  const observeBudget = (quota: ProviderQuota, headers: Headers) => {
+    const report = quotaReport?.(headers);
+    return report ? quota.observe(report) : undefined;
+  };
+
   const attempt = async (
     request: HttpRequest,
     deadline: number,
     authorization: string | undefined,
   ) => {
+    if (quota) await takeBudget(quota, request, deadline);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw outOfTime(request);
     const started = Date.now();
@@ -90,6 +120,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         status: response.statusCode,
         durationMs: Date.now() - started,
       });
+      if (quota) await observeBudget(quota, response.headers);
       return response;
     } catch (error) {
       throw mapRequestError(error, request, provider, Date.now() - started, log);

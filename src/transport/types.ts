@@ -95,6 +95,36 @@ export interface ProviderHttpOptions {
    * that reports auth errors in a 200 envelope). Treated exactly like a 401.
    */
   tokenRejected?: (response: HttpResponse) => boolean;
+  /**
+   * What the provider says of its request window on any response (its rate-limit headers), so
+   * the gateway's budget for it is tightened when someone else shares the same key.
+   */
+  quotaReport?: (headers: Headers) => QuotaReport | undefined;
+}
+
+/** A provider's own account of its current request window. */
+export interface QuotaReport {
+  /** Requests it will still accept in this window. */
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  resetInMs: number;
+  /** Its limit for the window, when it says. */
+  limit?: number;
+}
+
+/**
+ * The gateway's request budget for one provider (`<PROVIDER>_RATE_LIMIT_PER_MINUTE`), shared by
+ * replicas through Redis. Every attempt sent to the provider takes one unit.
+ */
+export interface ProviderQuota {
+  readonly perMinute: number;
+  /**
+   * Takes one unit, waiting until `deadline` (epoch ms) for one: null once taken, else the ms
+   * until budget comes back. Reads take only up to 90 % of a window; writes up to all of it.
+   */
+  take(kind: CallKind, deadline: number): Promise<number | null>;
+  /** The provider reported its window: never admit more than it says is left before its reset. */
+  observe(report: QuotaReport): Promise<void>;
 }
 
 /** Every option of one provider's HTTP client. */
@@ -103,4 +133,6 @@ export interface HttpClientOptions extends ProviderHttpOptions {
   timeoutMs: number;
   maxConcurrency: number;
   log: Logger;
+  /** This provider's request budget; absent when it has no limit. */
+  quota?: ProviderQuota;
 }

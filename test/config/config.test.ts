@@ -96,6 +96,28 @@ describe('configuration', () => {
     expect([...config.disabled]).toEqual(['fusebill']);
   });
 
+  it("gives each provider a request budget variable: Fusebill's documented 1,000, the others none", () => {
+    expect(load({}).providerRateLimits).toEqual({ fusebill: 1_000 });
+    expect(load({}).SANDBOX_ENFORCE_QUOTA).toBe(false);
+    expect(
+      load({ FUSEBILL_RATE_LIMIT_PER_MINUTE: '50', NETXD_RATE_LIMIT_PER_MINUTE: '300' })
+        .providerRateLimits,
+    ).toEqual({ fusebill: 50, netxd: 300 });
+    expect(
+      load({ DISABLED_PROVIDERS: 'fusebill', FUSEBILL_RATE_LIMIT_PER_MINUTE: 'x' })
+        .providerRateLimits,
+    ).toEqual({});
+  });
+
+  it.each([['0'], ['-5'], ['ten'], ['1.5']])(
+    'refuses a budget of %s, naming the variable',
+    (value) => {
+      expect(problem({ BLACKHAWK_RATE_LIMIT_PER_MINUTE: value })).toMatch(
+        /BLACKHAWK_RATE_LIMIT_PER_MINUTE/,
+      );
+    },
+  );
+
   it('treats an empty variable as unset', () => {
     expect(load({ PORT: '', LOG_LEVEL: ' ' })).toMatchObject({ PORT: 4000, LOG_LEVEL: 'info' });
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FusebillSandboxState } from '../../src/sandbox/fusebill.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -419,8 +419,11 @@ describe('fusebill error mapping', () => {
   });
 
   it('reads retryAfter from X-Rate-Limit-Reset-Minute when Retry-After is absent', async () => {
+    // Its own gateway: "0 remaining" also spends the gateway's Fusebill budget until the reset.
+    const gw = await startTestGateway();
+    onTestFinished(() => gw.close());
     const reset = String(Math.floor(Date.now() / 1000) + 42);
-    sandbox().inject({
+    gw.sandbox('fusebill').inject({
       action: {
         kind: 'respond',
         response: {

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { GatewayErrorCode, UpstreamError, userError } from '../../errors.js';
 import { retryAfterHeader } from '../../transport/http.js';
-import type { HttpRequest } from '../../transport/types.js';
+import type { HttpRequest, QuotaReport } from '../../transport/types.js';
 import { parseWire } from '../../transport/wire.js';
 import type { ProviderDeps } from '../contract.js';
 import type { FusebillSettings } from './config.js';
@@ -11,22 +11,57 @@ import { fusebillError } from './wire.js';
 // Fusebill's documented error for an activity the customer's service status does not allow.
 const SERVICE_STATUS_CONFLICT = /could not be processed since the service status is/i;
 
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * Epoch ms of an X-Rate-Limit-Reset-* value. Fusebill documents "a timestamp" without its form, so
+ * epoch seconds, epoch ms and HTTP dates are read; a number too small to be a timestamp of this
+ * century (below 10^9) is taken as seconds from now, as some APIs send it.
+ */
+function resetAt(value: unknown, now: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const numeric = Number(value);
+  if (Number.isFinite(numeric)) {
+    if (numeric < 0) return undefined;
+    if (numeric < 1e9) return now + numeric * 1000;
+    return numeric < 1e12 ? numeric * 1000 : numeric;
+  }
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date;
+}
+
 /** Seconds until Fusebill lifts a 429: Retry-After, else the X-Rate-Limit-Reset-* timestamp that ran out. */
-function fusebillRetryAfter(
-  headers: Record<string, string | string[] | undefined>,
-): number | undefined {
+function fusebillRetryAfter(headers: Headers): number | undefined {
   const explicit = retryAfterHeader(headers);
   if (explicit !== undefined) return explicit;
   const window = headers['x-rate-limit-remaining-minute'] === '0' ? 'minute' : 'day';
-  const reset = headers[`x-rate-limit-reset-${window}`];
-  if (typeof reset !== 'string') return undefined;
-  const numeric = Number(reset);
-  const at = Number.isFinite(numeric)
-    ? numeric < 1e12
-      ? numeric * 1000
-      : numeric
-    : Date.parse(reset);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  const now = Date.now();
+  const at = resetAt(headers[`x-rate-limit-reset-${window}`], now);
+  return at === undefined ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Fusebill's per-minute window as every response reports it (FACTS.md 4.6), so requests made with
+ * the same key by another system count against the gateway's budget too. Without a reset time the
+ * report is taken to hold for a whole minute.
+ */
+export function fusebillQuotaReport(headers: Headers): QuotaReport | undefined {
+  const remainingHeader = headers['x-rate-limit-remaining-minute'];
+  if (typeof remainingHeader !== 'string' || !/^\d+$/.test(remainingHeader.trim())) {
+    return undefined;
+  }
+  const now = Date.now();
+  const at = resetAt(headers['x-rate-limit-reset-minute'], now);
+  const limitHeader = headers['x-rate-limit-limit-minute'];
+  const limit =
+    typeof limitHeader === 'string' && /^\d+$/.test(limitHeader.trim())
+      ? Number(limitHeader)
+      : undefined;
+  return {
+    remaining: Number(remainingHeader),
+    resetInMs: at === undefined ? 60_000 : Math.min(60_000, at - now),
+    ...(limit !== undefined && { limit }),
+  };
 }
 
 export interface FusebillClient {
@@ -46,6 +81,7 @@ export function createFusebillClient(
     // The key is already base64 of "0:<secret>" as Fusebill issues it: sent verbatim, never re-encoded.
     headers: { authorization: `Basic ${settings.apiKey}` },
     retryAfter: fusebillRetryAfter,
+    quotaReport: fusebillQuotaReport,
   });
 
   return {

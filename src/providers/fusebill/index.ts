@@ -148,6 +148,8 @@ export function createFusebillProvider(
 export const fusebillProvider = defineProvider({
   id: 'fusebill',
   env: fusebillEnv,
+  // Fusebill's live limit (FACTS.md 4.6); its sandbox accounts allow 50, TestDrive 10.
+  rateLimitPerMinute: 1_000,
   liveSettings: fusebillLiveSettings,
   // Loaded only when the provider runs against its sandbox: a live gateway never imports it.
   startSandbox: async (options) =>
