@@ -104,7 +104,10 @@ export type GatewayConfig = z.infer<typeof gatewayEnv> & {
   /** The raw environment, for provider slices. */
   env: Record<string, string | undefined>;
   disabled: ReadonlySet<ProviderId>;
-  /** Requests a minute each provider may be sent (`<PROVIDER>_RATE_LIMIT_PER_MINUTE`); absent = no budget. */
+  /**
+   * `<PROVIDER>_RATE_LIMIT_PER_MINUTE` where set (0: no budget); unset, a live provider gets its
+   * documented limit (startProviders).
+   */
   providerRateLimits: Partial<Record<ProviderId, number>>;
 };
 
@@ -113,20 +116,13 @@ export const rateLimitVariable = (id: ProviderId) => `${id.toUpperCase()}_RATE_L
 
 /**
  * `<PROVIDER>_RATE_LIMIT_PER_MINUTE` of every enabled provider, derived from its id, so a new
- * provider needs no code here: unset means the provider's documented limit, or none.
+ * provider needs no code here. Only what is set: the provider's documented limit is the default
+ * where it applies (a live provider; see startProviders), and 0 turns the budget off.
  */
 function rateLimitEnv(providers: readonly RegisteredProvider[]) {
   return z.object(
     Object.fromEntries(
-      providers.map((p) => {
-        const variable = z.coerce.number().int().positive();
-        return [
-          rateLimitVariable(p.id),
-          p.rateLimitPerMinute === undefined
-            ? variable.optional()
-            : variable.default(p.rateLimitPerMinute),
-        ];
-      }),
+      providers.map((p) => [rateLimitVariable(p.id), z.coerce.number().int().min(0).optional()]),
     ),
   );
 }

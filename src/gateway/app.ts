@@ -91,8 +91,7 @@ const hasBody = (request: FastifyRequest) =>
 function idempotencyHeader(rawHeaders: string[]): string | string[] | undefined {
   let found: string | string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].length !== 15 || rawHeaders[i].toLowerCase() !== 'idempotency-key')
-      continue;
+    if (rawHeaders[i].length !== 15 || rawHeaders[i].toLowerCase() !== 'idempotency-key') continue;
     const value = rawHeaders[i + 1].trim();
     found = found === undefined ? value : [...(Array.isArray(found) ? found : [found]), value];
   }

@@ -96,6 +96,25 @@ export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDe
 }
 
 /**
+ * Each provider's requests a minute: `<PROVIDER>_RATE_LIMIT_PER_MINUTE` when set (0: none), else
+ * its documented limit when it runs live, or against a sandbox that enforces its quota
+ * (SANDBOX_ENFORCE_QUOTA). A plain sandbox has no budget, so local load tests measure the gateway.
+ */
+export function providerRateLimits(registry: readonly RegisteredProvider[], config: GatewayConfig) {
+  const limits: Partial<Record<ProviderId, number>> = {};
+  for (const provider of registry) {
+    if (config.disabled.has(provider.id)) continue;
+    const documented =
+      config.SANDBOX_ENFORCE_QUOTA || provider.isLive(config.env)
+        ? provider.rateLimitPerMinute
+        : undefined;
+    const limit = config.providerRateLimits[provider.id] ?? documented;
+    if (limit) limits[provider.id] = limit;
+  }
+  return limits;
+}
+
+/**
  * Starts every registered provider: live where configured, else against its embedded sandbox.
  * `redis` (main.ts's client, when REDIS_URL is set) holds what replicas share.
  */
@@ -114,7 +133,7 @@ export async function startProviders(
     rejections: redis
       ? redisLedger(redis, log, config.REJECTED_LOGINS_TTL_MS)
       : memoryLedger(config.REJECTED_LOGINS_TTL_MS),
-    quotas: createProviderQuotas(config.providerRateLimits, redis, log),
+    quotas: createProviderQuotas(providerRateLimits(registry, config), redis, log),
   };
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {

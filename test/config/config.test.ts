@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
+import { providerRateLimits } from '../../src/providers/runtime.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, PROVIDERS);
 const problem = (env: Record<string, string>): string => {
@@ -96,8 +97,11 @@ describe('configuration', () => {
     expect([...config.disabled]).toEqual(['fusebill']);
   });
 
-  it("gives each provider a request budget variable: Fusebill's documented 1,000, the others none", () => {
-    expect(load({}).providerRateLimits).toEqual({ fusebill: 1_000 });
+  it('gives each provider a request budget variable, holding only what is set (0: none)', () => {
+    expect(load({}).providerRateLimits).toEqual({});
+    expect(load({ BLACKHAWK_RATE_LIMIT_PER_MINUTE: '0' }).providerRateLimits).toEqual({
+      blackhawk: 0,
+    });
     expect(load({}).SANDBOX_ENFORCE_QUOTA).toBe(false);
     expect(
       load({ FUSEBILL_RATE_LIMIT_PER_MINUTE: '50', NETXD_RATE_LIMIT_PER_MINUTE: '300' })
@@ -109,14 +113,33 @@ describe('configuration', () => {
     ).toEqual({});
   });
 
-  it.each([['0'], ['-5'], ['ten'], ['1.5']])(
-    'refuses a budget of %s, naming the variable',
-    (value) => {
-      expect(problem({ BLACKHAWK_RATE_LIMIT_PER_MINUTE: value })).toMatch(
-        /BLACKHAWK_RATE_LIMIT_PER_MINUTE/,
-      );
-    },
-  );
+  it.each([['-5'], ['ten'], ['1.5']])('refuses a budget of %s, naming the variable', (value) => {
+    expect(problem({ BLACKHAWK_RATE_LIMIT_PER_MINUTE: value })).toMatch(
+      /BLACKHAWK_RATE_LIMIT_PER_MINUTE/,
+    );
+  });
+
+  it.each([
+    ['a sandbox', {}, {}],
+    [
+      'a live Fusebill',
+      { FUSEBILL_BASE_URL: 'https://secure.fusebill.com', FUSEBILL_API_KEY: 'k' },
+      { fusebill: 1_000 },
+    ],
+    ['a sandbox enforcing its quota', { SANDBOX_ENFORCE_QUOTA: 'true' }, { fusebill: 1_000 }],
+    ['a set limit', { NETXD_RATE_LIMIT_PER_MINUTE: '300' }, { netxd: 300 }],
+    [
+      'a live Fusebill with its budget off',
+      {
+        FUSEBILL_BASE_URL: 'https://secure.fusebill.com',
+        FUSEBILL_API_KEY: 'k',
+        FUSEBILL_RATE_LIMIT_PER_MINUTE: '0',
+      },
+      {},
+    ],
+  ])('budgets for %s: the documented limit only where it applies', (_label, env, limits) => {
+    expect(providerRateLimits(PROVIDERS, load(env))).toEqual(limits);
+  });
 
   it('treats an empty variable as unset', () => {
     expect(load({ PORT: '', LOG_LEVEL: ' ' })).toMatchObject({ PORT: 4000, LOG_LEVEL: 'info' });

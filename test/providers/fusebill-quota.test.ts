@@ -69,7 +69,7 @@ describe('fusebill budget in one process (no Redis)', () => {
 describe("fusebill's rate-limit headers", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway(); // the default budget, 1,000 a minute
+    gw = await startTestGateway({ FUSEBILL_RATE_LIMIT_PER_MINUTE: '1000' });
   });
   afterAll(() => gw.close());
 
