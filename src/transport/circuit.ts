@@ -3,6 +3,8 @@
  * `failures` calls in a row fail through the provider's fault, calls are refused without being
  * sent until `cooldownMs` has passed; then one trial call goes through, and its outcome closes or
  * reopens the circuit. Calls that arrive while the trial runs are refused too, not queued behind it.
+ * A trial that ends in an answer that does not count (a business 4xx, a 429, rejected credentials)
+ * closes the circuit: the provider answered.
  */
 import {
   BrokenCircuitError,

@@ -111,12 +111,16 @@ describe('upstream deadlines against the sandbox', () => {
       action: { kind: 'respond', response: { status: 502, body: {} } },
     });
     expect((await gw.graphql(ACTIVATE)).body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    // A read is tried again after a 502 (twice by default): it fails only when every try does.
+    gw.sandbox('fusebill').reset();
     gw.sandbox('fusebill').inject({
       action: { kind: 'respond', response: { status: 502, body: {} } },
+      times: 3,
     });
     expect((await gw.graphql(READ)).body.errors?.[0]?.extensions?.code).toBe(
       'PROVIDER_UNAVAILABLE',
     );
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(3);
   });
 
   it('a 504 on a write is OUTCOME_UNKNOWN (an intermediary gave up, the provider may have done it)', async () => {
