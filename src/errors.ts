@@ -6,7 +6,10 @@ import type { UserErrorCode } from './generated/graphql.js';
  * The codes are the API; the classes below are internal.
  */
 export const GatewayErrorCode = {
-  /** 5xx, connection refused, or a response we could not understand. Safe to retry later. */
+  /**
+   * 5xx, connection refused, or a response we could not understand. Safe to retry later. With
+   * `extensions.circuit` OPEN the gateway sent nothing (the provider's circuit is open).
+   */
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   /** A read, or a write that provably never reached the provider, ran out of time. Safe to retry. */
   PROVIDER_TIMEOUT: 'PROVIDER_TIMEOUT',
@@ -28,7 +31,12 @@ export class UpstreamError extends Error {
     readonly code: GatewayErrorCode,
     readonly provider: ProviderId,
     message: string,
-    readonly options: { retryAfter?: number; cause?: unknown } = {},
+    readonly options: {
+      retryAfter?: number;
+      cause?: unknown;
+      /** Set when the provider's circuit refused the call: nothing was sent. */
+      circuit?: 'OPEN';
+    } = {},
   ) {
     super(message, { cause: options.cause });
   }

@@ -24,7 +24,7 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
       path: formatted.path,
     };
     if (original instanceof UpstreamError) {
-      const { retryAfter } = original.options;
+      const { retryAfter, circuit } = original.options;
       return {
         ...base,
         message: original.message,
@@ -32,6 +32,7 @@ export function createFormatError(log: Logger, exposeStack: boolean) {
           code: original.code,
           provider: toGraphqlProvider(original.provider),
           ...(retryAfter !== undefined ? { retryAfter } : {}),
+          ...(circuit ? { circuit } : {}),
         },
       };
     }

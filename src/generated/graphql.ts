@@ -183,6 +183,15 @@ export type CardBatchFailureCode =
   /** Blackhawk could not be reached or answered with a server error, so it did not take the batch; none of its codes were set. Sending them again later is safe. */
   | 'PROVIDER_UNAVAILABLE';
 
+/** The state of a provider's circuit breaker, which stops calls to a provider that keeps failing. */
+export type CircuitState =
+  /** Calls go through; failures in a row are being counted. */
+  | 'CLOSED'
+  /** Cool-down over: one trial call is going through; other calls fail at once. Its success closes the circuit, its failure opens it again. */
+  | 'HALF_OPEN'
+  /** Too many failures in a row: calls fail at once with PROVIDER_UNAVAILABLE (`extensions.circuit` OPEN) and nothing is sent, until the cool-down (BREAKER_COOLDOWN_MS) has passed and a call arrives. */
+  | 'OPEN';
+
 /** A customer record held by one provider. */
 export type Customer = Node & {
   __typename?: 'Customer';
@@ -328,6 +337,8 @@ export type Provider =
 /** A provider and what it can do here. */
 export type ProviderInfo = {
   __typename?: 'ProviderInfo';
+  /** The state of this gateway process's circuit breaker for the provider; null when it is disabled. */
+  circuit?: Maybe<CircuitState>;
   /** Whether it runs against its sandbox, live, or is disabled. */
   mode: ProviderMode;
   /** Operations this provider supports through the gateway. */
@@ -572,6 +583,7 @@ export type ResolversTypes = {
   CardActivationCodeInput: CardActivationCodeInput;
   CardBatchFailure: ResolverTypeWrapper<Omit<CardBatchFailure, 'cards'> & { cards: Array<ResolversTypes['Card']> }>;
   CardBatchFailureCode: CardBatchFailureCode;
+  CircuitState: CircuitState;
   Customer: ResolverTypeWrapper<CustomerModel>;
   CustomerStatus: CustomerStatus;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -733,6 +745,7 @@ export type NodeResolvers<ContextType = GatewayContext, ParentType extends Resol
 };
 
 export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
+  circuit?: Resolver<Maybe<ResolversTypes['CircuitState']>, ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['ProviderMode'], ParentType, ContextType>;
   operations?: Resolver<Array<ResolversTypes['ProviderOperation']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;

@@ -4,10 +4,11 @@ import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Redis } from '../redis.js';
 import type { SandboxHandle } from '../sandbox/server.js';
+import { createCircuit, type ProviderCircuit } from '../transport/circuit.js';
 import { createHttpClient } from '../transport/http.js';
 import { createProviderQuotas } from '../transport/quota.js';
 import { memoryLedger, redisLedger, type RejectionLedger } from '../transport/rejection-ledger.js';
-import type { ProviderQuota } from '../transport/types.js';
+import type { CircuitState, ProviderQuota } from '../transport/types.js';
 import type {
   ProviderAdapter,
   ProviderDeps,
@@ -22,6 +23,8 @@ export interface StartedProvider {
   adapter: ProviderAdapter | null;
   /** The embedded sandbox, in SANDBOX mode. */
   sandbox: SandboxHandle<unknown> | null;
+  /** The provider's circuit breaker; null when it is disabled. */
+  circuit: ProviderCircuit | null;
 }
 
 export class ProviderSet {
@@ -48,6 +51,22 @@ export class ProviderSet {
     return this.byId.get(id);
   }
 
+  /** The state of a provider's circuit breaker; null when the provider is disabled. */
+  circuitState(id: ProviderId): CircuitState | null {
+    return this.byId.get(id)?.circuit?.state ?? null;
+  }
+
+  /**
+   * Calls `listener` on every circuit transition of every provider (for metrics); returns a
+   * function that removes it.
+   */
+  onCircuitStateChange(listener: (provider: ProviderId, state: CircuitState) => void): () => void {
+    const removers = this.list.map(
+      (p) => p.circuit?.onStateChange((state) => listener(p.id, state)) ?? (() => undefined),
+    );
+    return () => removers.forEach((remove) => remove());
+  }
+
   /** Stops the embedded sandboxes. */
   async close(): Promise<void> {
     await Promise.all(this.list.map((p) => p.sandbox?.close() ?? Promise.resolve()));
@@ -61,6 +80,12 @@ export interface UpstreamPolicy {
   timeoutMs: number;
   /** Most requests in flight to one provider from this process. */
   maxConcurrency: number;
+  /** Most times a read (or a write that never connected) is tried again within its deadline. */
+  readRetries: number;
+  /** Consecutive provider failures that open its circuit. */
+  breakerFailures: number;
+  /** How long an open circuit refuses calls before one trial call goes through. */
+  breakerCooldownMs: number;
   /** How many batches of one bulk operation are sent at once. */
   batchConcurrency: number;
   /** Overall deadline of one bulk operation: batches not started by then are not sent. */
@@ -76,7 +101,11 @@ export interface UpstreamPolicy {
  * every upstream call needs (deadlines, limits, quotas, and later breakers, metrics, trace
  * headers) is added once for all providers.
  */
-export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDeps {
+export function providerDeps(
+  id: ProviderId,
+  policy: UpstreamPolicy,
+  circuit: ProviderCircuit = providerCircuit(id, policy),
+): ProviderDeps {
   const log = policy.log.child({ provider: id });
   return {
     log,
@@ -89,10 +118,22 @@ export function providerDeps(id: ProviderId, policy: UpstreamPolicy): ProviderDe
         provider: id,
         timeoutMs: policy.timeoutMs,
         maxConcurrency: policy.maxConcurrency,
+        readRetries: policy.readRetries,
+        circuit,
         log,
         ...(policy.quotas?.[id] && { quota: policy.quotas[id] }),
       }),
   };
+}
+
+/** One circuit breaker per provider, shared by every HTTP client the provider builds. */
+export function providerCircuit(id: ProviderId, policy: UpstreamPolicy): ProviderCircuit {
+  return createCircuit({
+    provider: id,
+    failures: policy.breakerFailures,
+    cooldownMs: policy.breakerCooldownMs,
+    log: policy.log,
+  });
 }
 
 /**
@@ -128,6 +169,9 @@ export async function startProviders(
     log,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+    readRetries: config.UPSTREAM_READ_RETRIES,
+    breakerFailures: config.BREAKER_FAILURES,
+    breakerCooldownMs: config.BREAKER_COOLDOWN_MS,
     batchConcurrency: config.UPSTREAM_BATCH_CONCURRENCY,
     bulkDeadlineMs: config.BULK_DEADLINE_MS,
     rejections: redis
@@ -138,13 +182,14 @@ export async function startProviders(
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {
       if (config.disabled.has(provider.id)) {
-        return { id: provider.id, mode: 'DISABLED', adapter: null, sandbox: null };
+        return { id: provider.id, mode: 'DISABLED', adapter: null, sandbox: null, circuit: null };
       }
-      const result = await provider.start(config.env, providerDeps(provider.id, policy), {
+      const circuit = providerCircuit(provider.id, policy);
+      const result = await provider.start(config.env, providerDeps(provider.id, policy, circuit), {
         latencyMs: config.SANDBOX_LATENCY_MS,
         enforceQuota: config.SANDBOX_ENFORCE_QUOTA,
       });
-      return { id: provider.id, ...result };
+      return { id: provider.id, ...result, circuit };
     }),
   );
   return new ProviderSet(started);

@@ -33,6 +33,7 @@ export const providerResolvers: Resolvers = {
           mode: p.mode,
           operations: operations(p.adapter),
           settableStatuses: p.adapter?.updateCustomerStatus ? [...p.adapter.settableStatuses] : [],
+          circuit: p.circuit?.state ?? null,
         })),
 
     async node(_parent, { id }, ctx) {

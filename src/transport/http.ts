@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { RequestError, type Headers } from 'got';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { RequestError, type Headers, type Response } from 'got';
 import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
@@ -106,7 +107,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(request.searchParams && { searchParams: request.searchParams }),
         ...(request.json !== undefined && { json: request.json }),
         ...(request.form && { form: request.form }),
-        ...(request.body !== undefined && { body: request.body }),
+        ...(request.body !== undefined && {
+          body: typeof request.body === 'function' ? request.body() : request.body,
+        }),
         headers: {
           ...request.headers,
           ...(requestId ? { 'x-request-id': requestId } : {}),
@@ -128,30 +131,72 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 
   /**
-   * A read whose connection was reset before any answer is tried once more while time remains:
-   * a kept-alive socket the provider had already closed is the usual cause. Writes never are.
+   * One attempt, tried again while the call allows it (at most `readRetries` times, each wait
+   * ending before the deadline): a read after a connection error, 429, 502, 503 or 504; a write
+   * only when it provably never left (no connection was made). The wait is the provider's
+   * Retry-After on 429 and 503, else exponential backoff with full jitter. A 429 whose Retry-After
+   * would carry past the deadline is not waited for: the caller gets it (PROVIDER_RATE_LIMITED)
+   * at once. Returns the retries left, so a re-authentication does not start a fresh count.
    */
-  const attemptWithReadRetry: typeof attempt = async (request, deadline, authorization) => {
-    try {
-      return await attempt(request, deadline, authorization);
-    } catch (error) {
-      const reset = error instanceof UpstreamError && RESET.has(requestErrorCode(error.cause));
-      if (request.kind !== 'read' || !reset || deadline - Date.now() <= 0) throw error;
-      logFor(request).debug('retrying a read after a connection reset', {
+  const attemptWithRetries = async (
+    request: HttpRequest,
+    deadline: number,
+    authorization: string | undefined,
+    retries: number,
+  ): Promise<{ response: Response<string>; retries: number }> => {
+    for (let tried = 1; ; tried++) {
+      let response: Response<string> | undefined;
+      let failure: unknown;
+      try {
+        response = await attempt(request, deadline, authorization);
+      } catch (error) {
+        failure = error;
+      }
+      const reason = response
+        ? request.kind === 'read' && RETRY_STATUS.has(response.statusCode)
+          ? `HTTP ${response.statusCode}`
+          : undefined
+        : retryableFailure(request, failure);
+      let waitMs = reason === undefined || retries === 0 ? Infinity : backoffMs(tried);
+      if (response && waitMs !== Infinity) {
+        const { statusCode, headers } = response;
+        const seconds =
+          statusCode === 429
+            ? (options.retryAfter ?? retryAfterHeader)(headers)
+            : statusCode === 503
+              ? retryAfterHeader(headers)
+              : undefined;
+        if (seconds !== undefined) waitMs = seconds * 1000;
+      }
+      if (Date.now() + waitMs >= deadline) {
+        if (response) return { response, retries };
+        throw failure;
+      }
+      retries -= 1;
+      logFor(request).debug('retrying upstream call', {
         provider,
         operation: request.operation,
+        attempt: tried + 1,
+        reason,
+        waitMs: Math.round(waitMs),
       });
-      return attempt(request, deadline, authorization);
+      await sleep(waitMs);
     }
   };
 
-  /** One attempt, with the body parsed (JSON or undefined) so auth rejections can be recognised. */
+  /** One attempt (with its retries), the body parsed (JSON or undefined) so auth rejections can be recognised. */
   const exchange = async (
     request: HttpRequest,
     deadline: number,
     authorization: string | undefined,
+    retriesLeft: number,
   ) => {
-    const response = await attemptWithReadRetry(request, deadline, authorization);
+    const { response, retries } = await attemptWithRetries(
+      request,
+      deadline,
+      authorization,
+      retriesLeft,
+    );
     const parsed: HttpResponse = {
       statusCode: response.statusCode,
       headers: response.headers,
@@ -161,15 +206,101 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           : parseBody(response.body, response.statusCode, request, provider, logFor(request)),
     };
     const rejected = parsed.statusCode === 401 || (options.tokenRejected?.(parsed) ?? false);
-    return { response: parsed, rejected };
+    return { response: parsed, rejected, retries };
+  };
+
+  /** The call once it holds its slots: token, attempts, re-authentication, what the answer means. */
+  const call = async (request: HttpRequest, deadline: number): Promise<HttpResponse> => {
+    const log = logFor(request);
+    const auth = request.anonymous ? undefined : options.auth;
+    const header = async () => {
+      try {
+        return await auth?.header(deadline);
+      } catch (error) {
+        if (error instanceof TokenWaitTimeout) throw outOfTime(request);
+        throw error;
+      }
+    };
+    let authorization = await header();
+    const first = await exchange(request, deadline, authorization, options.readRetries);
+    let { response, rejected } = first;
+    if (rejected && auth && authorization) {
+      // The token may have been revoked or expired early: fetch a fresh one and try once more.
+      // The rejection proves the first attempt was not processed, so this is safe for writes too.
+      auth.invalidate(authorization);
+      authorization = await header();
+      ({ response, rejected } = await exchange(request, deadline, authorization, first.retries));
+    }
+    const { statusCode, headers } = response;
+    if (rejected || statusCode === 401 || statusCode === 403) {
+      log.error('provider rejected our credentials', {
+        provider,
+        operation: request.operation,
+        status: statusCode,
+      });
+      throw fail(
+        GatewayErrorCode.PROVIDER_AUTH_FAILED,
+        `${provider} rejected the gateway's credentials`,
+      );
+    }
+    if (statusCode === 429) {
+      const retryAfter = (options.retryAfter ?? retryAfterHeader)(headers);
+      throw fail(
+        GatewayErrorCode.PROVIDER_RATE_LIMITED,
+        `${provider} is rate limiting the gateway`,
+        { retryAfter },
+      );
+    }
+    if (statusCode >= 300 && statusCode < 400) {
+      // Redirects are never followed (credentials must not travel to another origin). A 303,
+      // or a 302 after a write, usually answers a request that was processed; 301, 307 and
+      // 308 say "not here": the configured origin is wrong or the provider moved.
+      log.error('provider redirected the request', {
+        provider,
+        operation: request.operation,
+        status: statusCode,
+      });
+      if (request.kind === 'write' && (statusCode === 302 || statusCode === 303)) {
+        throw fail(
+          GatewayErrorCode.OUTCOME_UNKNOWN,
+          `${provider} answered ${request.operation} with a redirect (HTTP ${statusCode}): check before retrying`,
+        );
+      }
+      throw fail(
+        GatewayErrorCode.PROVIDER_UNAVAILABLE,
+        `${provider} answered with a redirect (HTTP ${statusCode}); check its *_BASE_URL`,
+      );
+    }
+    if (statusCode >= 500) {
+      log.warn('provider error status', {
+        provider,
+        operation: request.operation,
+        status: statusCode,
+      });
+      // A 502 or 504 on a write comes from an intermediary: the provider may have done it.
+      if ((statusCode === 502 || statusCode === 504) && request.kind === 'write') {
+        throw fail(
+          GatewayErrorCode.OUTCOME_UNKNOWN,
+          `${provider} did not confirm ${request.operation}: check before retrying`,
+        );
+      }
+      throw fail(
+        GatewayErrorCode.PROVIDER_UNAVAILABLE,
+        `${provider} failed with HTTP ${statusCode}`,
+      );
+    }
+    return response;
   };
 
   const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const deadline = request.deadline ?? Date.now() + options.timeoutMs;
-    const log = logFor(request);
+    // A token request runs inside the call that needs it, so that call's outcome is what the
+    // breaker counts: a provider whose token endpoint fails is failing.
+    const circuit = request.anonymous ? undefined : options.circuit;
+    if (circuit?.refuses()) throw circuit.refusal();
     // Token requests skip the limits: the calls waiting for that token hold every slot. The
     // operation's own share comes first, so what it queues waits in its own line; both waits
-    // count against the call's deadline.
+    // count against the call's deadline (and, being ours, not against the provider's circuit).
     const own =
       request.anonymous || !request.scope?.slots
         ? noRelease
@@ -180,90 +311,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       own();
       throw outOfTime(request);
     }
-    const release = () => {
+    try {
+      return circuit
+        ? await circuit.run(() => call(request, deadline))
+        : await call(request, deadline);
+    } finally {
       shared();
       own();
-    };
-    try {
-      const auth = request.anonymous ? undefined : options.auth;
-      const header = async () => {
-        try {
-          return await auth?.header(deadline);
-        } catch (error) {
-          if (error instanceof TokenWaitTimeout) throw outOfTime(request);
-          throw error;
-        }
-      };
-      let authorization = await header();
-      let { response, rejected } = await exchange(request, deadline, authorization);
-      if (rejected && auth && authorization) {
-        // The token may have been revoked or expired early: fetch a fresh one and try once more.
-        // The rejection proves the first attempt was not processed, so this is safe for writes too.
-        auth.invalidate(authorization);
-        authorization = await header();
-        ({ response, rejected } = await exchange(request, deadline, authorization));
-      }
-      const { statusCode, headers } = response;
-      if (rejected || statusCode === 401 || statusCode === 403) {
-        log.error('provider rejected our credentials', {
-          provider,
-          operation: request.operation,
-          status: statusCode,
-        });
-        throw fail(
-          GatewayErrorCode.PROVIDER_AUTH_FAILED,
-          `${provider} rejected the gateway's credentials`,
-        );
-      }
-      if (statusCode === 429) {
-        const retryAfter = (options.retryAfter ?? retryAfterHeader)(headers);
-        throw fail(
-          GatewayErrorCode.PROVIDER_RATE_LIMITED,
-          `${provider} is rate limiting the gateway`,
-          { retryAfter },
-        );
-      }
-      if (statusCode >= 300 && statusCode < 400) {
-        // Redirects are never followed (credentials must not travel to another origin). A 303,
-        // or a 302 after a write, usually answers a request that was processed; 301, 307 and
-        // 308 say "not here": the configured origin is wrong or the provider moved.
-        log.error('provider redirected the request', {
-          provider,
-          operation: request.operation,
-          status: statusCode,
-        });
-        if (request.kind === 'write' && (statusCode === 302 || statusCode === 303)) {
-          throw fail(
-            GatewayErrorCode.OUTCOME_UNKNOWN,
-            `${provider} answered ${request.operation} with a redirect (HTTP ${statusCode}): check before retrying`,
-          );
-        }
-        throw fail(
-          GatewayErrorCode.PROVIDER_UNAVAILABLE,
-          `${provider} answered with a redirect (HTTP ${statusCode}); check its *_BASE_URL`,
-        );
-      }
-      if (statusCode >= 500) {
-        log.warn('provider error status', {
-          provider,
-          operation: request.operation,
-          status: statusCode,
-        });
-        // A 502 or 504 on a write comes from an intermediary: the provider may have done it.
-        if ((statusCode === 502 || statusCode === 504) && request.kind === 'write') {
-          throw fail(
-            GatewayErrorCode.OUTCOME_UNKNOWN,
-            `${provider} did not confirm ${request.operation}: check before retrying`,
-          );
-        }
-        throw fail(
-          GatewayErrorCode.PROVIDER_UNAVAILABLE,
-          `${provider} failed with HTTP ${statusCode}`,
-        );
-      }
-      return response;
-    } finally {
-      release();
     }
   };
 
@@ -319,10 +373,43 @@ const NEVER_CONNECTED = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
-const RESET = new Set(['ECONNRESET', 'EPIPE']);
+/** Answers a read is tried again after. */
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_MS = 2_000;
+
+/** Exponential backoff with full jitter: uniform in [0, min(cap, base * 2^(tried-1))). */
+export function backoffMs(tried: number): number {
+  return Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (tried - 1));
+}
 
 function requestErrorCode(error: unknown): string {
   return error instanceof RequestError ? error.code : 'UNKNOWN';
+}
+
+/**
+ * True when the request provably never left: the connection (and its TLS handshake) was never
+ * made. With keep-alive a reused socket counts as connected from the start, so this is
+ * conservative.
+ */
+function neverConnected(error: RequestError): boolean {
+  if (NEVER_CONNECTED.has(error.code)) return true;
+  const secure = error.options.url?.toString().startsWith('https:');
+  return (secure ? error.timings?.secureConnect : error.timings?.connect) === undefined;
+}
+
+/**
+ * Why a failed attempt may be tried again, or undefined when it must not: a read after any
+ * connection error (a timeout leaves no time anyway), a write only when it never connected.
+ * Anything that is not a connection error (a refusal decided before sending, for example) is final.
+ */
+export function retryableFailure(
+  request: Pick<HttpRequest, 'kind'>,
+  failure: unknown,
+): string | undefined {
+  const cause = failure instanceof UpstreamError ? failure.options.cause : undefined;
+  if (!(cause instanceof RequestError) || cause.code === 'ETIMEDOUT') return undefined;
+  return request.kind === 'read' || neverConnected(cause) ? cause.code : undefined;
 }
 
 function mapRequestError(
@@ -334,17 +421,13 @@ function mapRequestError(
 ): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const code = requestErrorCode(error);
-  // With keep-alive a reused socket counts as connected from the start, so this stays conservative.
   // Request bytes can only have left once the connection (and its TLS handshake) was up.
-  const timings = error instanceof RequestError ? error.timings : undefined;
-  const secure =
-    error instanceof RequestError && error.options.url?.toString().startsWith('https:');
-  const connected = (secure ? timings?.secureConnect : timings?.connect) !== undefined;
+  const connected = error instanceof RequestError && !neverConnected(error);
   const context = { provider, operation: request.operation, code, durationMs, connected };
   const fail = (gatewayCode: GatewayErrorCode, message: string) =>
     new UpstreamError(gatewayCode, provider, message, { cause: error });
 
-  if (NEVER_CONNECTED.has(code) || !connected) {
+  if (!connected) {
     log.warn('provider unreachable', context);
     return code === 'ETIMEDOUT'
       ? fail(

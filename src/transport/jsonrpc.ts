@@ -2,6 +2,10 @@
  * JSON-RPC over HTTP in the NetXD dialect: `{method, id, params: {api, payload}}` with no
  * "jsonrpc" member. The payload is serialized once and spliced into the body verbatim, so whatever
  * signs it (see `api`) signs exactly the bytes that are sent.
+ *
+ * A retried read is sent under a new `id` each time: NetXD describes `id` as the unique id of an API
+ * request (its sandbox refuses one it has seen). The signature covers the payload alone, which
+ * carries no nonce or timestamp, so it is made once per call and stays valid for every attempt.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -57,15 +61,20 @@ export function createJsonRpcCaller(options: JsonRpcCallerOptions): JsonRpcCalle
   return {
     async call(method, payload, kind, scope) {
       const log = scope?.log ?? options.log;
-      const id = randomUUID();
       const payloadText = JSON.stringify(payload);
       const api = JSON.stringify(options.api(payloadText));
-      const body = `{"method":${JSON.stringify(method)},"id":${JSON.stringify(id)},"params":{"api":${api},"payload":${payloadText}}}`;
+      const rest = `,"params":{"api":${api},"payload":${payloadText}}}`;
+      const head = `{"method":${JSON.stringify(method)},"id":`;
+      // The id of the attempt last sent: only that attempt's answer comes back.
+      let id = '';
       const response = await http.send({
         method: 'POST',
         path: options.path,
         kind,
-        body,
+        body: () => {
+          id = randomUUID();
+          return `${head}"${id}"${rest}`;
+        },
         headers: { 'content-type': 'application/json' },
         operation: method,
         ...(scope && { scope }),

@@ -8,6 +8,9 @@ import type { Headers, Method } from 'got';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
 
+/** A provider's circuit breaker: closed (calls go through), open (refused), half-open (one trial). */
+export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
 /** Reads are safe to repeat; a write that may have reached the provider has an unknown outcome. */
 export type CallKind = 'read' | 'write';
 
@@ -52,7 +55,11 @@ export interface HttpRequest {
   searchParams?: Record<string, string>;
   json?: unknown;
   form?: Record<string, string>;
-  body?: string | Buffer | FormData;
+  /**
+   * The body; a function builds it anew for each attempt (a JSON-RPC envelope carries a fresh
+   * request id every time it is sent).
+   */
+  body?: string | Buffer | FormData | (() => string);
   headers?: Record<string, string>;
   /** Epoch ms by which the whole call, retries included, must end. */
   deadline?: number;
@@ -132,7 +139,21 @@ export interface HttpClientOptions extends ProviderHttpOptions {
   provider: ProviderId;
   timeoutMs: number;
   maxConcurrency: number;
+  /** Most times a read (or a write that never connected) is tried again within its deadline. */
+  readRetries: number;
+  /** The provider's circuit breaker, shared by every client of that provider; none when absent. */
+  circuit?: ProviderCircuitGate;
   log: Logger;
   /** This provider's request budget; absent when it has no limit. */
   quota?: ProviderQuota;
+}
+
+/** What the HTTP client needs of a provider's circuit breaker (transport/circuit.ts). */
+export interface ProviderCircuitGate {
+  /** True when a call would be refused now, before it waits for a slot. */
+  refuses(): boolean;
+  /** The error a refused call fails with. */
+  refusal(): Error;
+  /** Runs one call, all its attempts included, through the breaker. */
+  run<T>(call: () => Promise<T>): Promise<T>;
 }

@@ -25,6 +25,9 @@ describe('configuration', () => {
       HTTP_REQUEST_TIMEOUT_MS: 30_000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
       SHUTDOWN_GRACE_MS: 15_000,
+      UPSTREAM_READ_RETRIES: 2,
+      BREAKER_FAILURES: 5,
+      BREAKER_COOLDOWN_MS: 10_000,
     });
     expect(config.disabled.size).toBe(0);
   });
@@ -33,6 +36,10 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ UPSTREAM_TIMEOUT_MS: '0' }, 'UPSTREAM_TIMEOUT_MS'],
+    [{ UPSTREAM_READ_RETRIES: '-1' }, 'UPSTREAM_READ_RETRIES'],
+    [{ UPSTREAM_READ_RETRIES: '11' }, 'UPSTREAM_READ_RETRIES'],
+    [{ BREAKER_FAILURES: '0' }, 'BREAKER_FAILURES'],
+    [{ BREAKER_COOLDOWN_MS: 'soon' }, 'BREAKER_COOLDOWN_MS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DISABLED_PROVIDERS: 'fusebill,paypal' }, 'paypal'],
     [

@@ -28,8 +28,10 @@ describe('HTTP surface', () => {
   });
 
   it('puts the request id on provider log lines, forwards it to the provider, and logs public error codes', async () => {
+    // Every try of the read (the first and UPSTREAM_READ_RETRIES=2 more) gets the 503.
     gw.sandbox('fusebill').inject({
       action: { kind: 'respond', response: { status: 503, body: {} } },
+      times: 3,
     });
     const res = await gw.graphql(
       'query Read { customer(id: "fusebill:12000750") { id } }',
@@ -47,7 +49,13 @@ describe('HTTP surface', () => {
       errorCodes: ['PROVIDER_UNAVAILABLE'],
       errorProviders: ['fusebill'],
     });
-    expect(gw.sandbox('fusebill').journal.at(-1)?.headers['x-request-id']).toBe('req-503');
+    expect(lines.filter((l) => l.msg === 'retrying upstream call')).toHaveLength(2);
+    expect(
+      gw
+        .sandbox('fusebill')
+        .journal.slice(-3)
+        .map((r) => r.headers['x-request-id']),
+    ).toEqual(['req-503', 'req-503', 'req-503']);
   });
 
   it('makes up a request id when none (or an unsafe one) is given', async () => {

@@ -20,7 +20,11 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 describe('upstream deadlines against the sandbox', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startTestGateway({ UPSTREAM_TIMEOUT_MS: String(DEADLINE_MS) });
+    // These tests fail Fusebill many times in a row on purpose; the breaker has its own tests.
+    gw = await startTestGateway({
+      UPSTREAM_TIMEOUT_MS: String(DEADLINE_MS),
+      BREAKER_FAILURES: '1000',
+    });
   });
   afterAll(() => gw.close());
 
@@ -55,13 +59,17 @@ describe('upstream deadlines against the sandbox', () => {
     expect(gw.sandbox('fusebill').receivedCount()).toBe(1);
   });
 
-  it('a read is tried once more after a reset, and is PROVIDER_UNAVAILABLE when that fails too', async () => {
-    gw.sandbox('fusebill').inject({ action: { kind: 'reset' } });
-    const once = await gw.graphql(READ);
-    expect(once.body.data.customer.status).toBe('ACTIVE');
+  it('a read is tried again after a reset (twice by default), and is PROVIDER_UNAVAILABLE when every try fails', async () => {
+    gw.sandbox('fusebill').reset();
     gw.sandbox('fusebill').inject({ action: { kind: 'reset' }, times: 2 });
-    const twice = await gw.graphql(READ);
-    expect(twice.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+    const third = await gw.graphql(READ);
+    expect(third.body.data.customer.status).toBe('ACTIVE');
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(3);
+    gw.sandbox('fusebill').reset();
+    gw.sandbox('fusebill').inject({ action: { kind: 'reset' }, times: 3 });
+    const none = await gw.graphql(READ);
+    expect(none.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(3);
   });
 
   it.each([
@@ -103,12 +111,16 @@ describe('upstream deadlines against the sandbox', () => {
       action: { kind: 'respond', response: { status: 502, body: {} } },
     });
     expect((await gw.graphql(ACTIVATE)).body.errors?.[0]?.extensions?.code).toBe('OUTCOME_UNKNOWN');
+    // A read is tried again after a 502 (twice by default): it fails only when every try does.
+    gw.sandbox('fusebill').reset();
     gw.sandbox('fusebill').inject({
       action: { kind: 'respond', response: { status: 502, body: {} } },
+      times: 3,
     });
     expect((await gw.graphql(READ)).body.errors?.[0]?.extensions?.code).toBe(
       'PROVIDER_UNAVAILABLE',
     );
+    expect(gw.sandbox('fusebill').receivedCount()).toBe(3);
   });
 
   it('a 504 on a write is OUTCOME_UNKNOWN (an intermediary gave up, the provider may have done it)', async () => {

@@ -389,18 +389,22 @@ describe('fusebill error mapping', () => {
     },
   );
 
+  // A 503 is tried again (UPSTREAM_READ_RETRIES, 2 by default), so it must persist to be seen.
   it.each([
-    [500, 'PROVIDER_UNAVAILABLE'],
-    [503, 'PROVIDER_UNAVAILABLE'],
-    [401, 'PROVIDER_AUTH_FAILED'],
-  ])('HTTP %i on a read becomes %s', async (status, code) => {
+    [500, 'PROVIDER_UNAVAILABLE', 1],
+    [503, 'PROVIDER_UNAVAILABLE', 3],
+    [401, 'PROVIDER_AUTH_FAILED', 1],
+  ])('HTTP %i on a read becomes %s after %i request(s)', async (status, code, requests) => {
+    sandbox().reset();
     sandbox().inject({
       match: isRead,
       action: { kind: 'respond', response: { status, body: { secret: 'upstream-body' } } },
+      times: requests,
     });
     const res = await gw.graphql(READ, { id: 'fusebill:12000750' });
     expect(res.body.errors?.[0]?.extensions).toMatchObject({ code, provider: 'FUSEBILL' });
     expect(JSON.stringify(res.body)).not.toContain('upstream-body');
+    expect(sandbox().journal.filter(isRead)).toHaveLength(requests);
   });
 
   it('maps 429 to PROVIDER_RATE_LIMITED with retryAfter', async () => {
