@@ -236,33 +236,46 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       'This Idempotency-Key was used for a different request (document, operationName or variables); use a new key for a new request',
     );
 
+  /** Claims the key of a keyed mutation, or refuses it; on a refusal or a replay nothing runs. */
+  const keyedMutation = async (
+    run: KeyedRequest,
+    source: string,
+    operationName: string | null | undefined,
+    variables: unknown,
+    log: Logger,
+  ): Promise<void> => {
+    if (run.storeKey === undefined) {
+      run.override = refusal(
+        400,
+        'IDEMPOTENCY_KEY_REQUIRED',
+        'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
+      );
+    } else {
+      try {
+        run.fingerprint = fingerprintOf(source, operationName, variables);
+      } catch (error) {
+        if (!(error instanceof TooDeep)) throw error;
+        run.override = refusal(400, 'BAD_REQUEST', `The ${error.message}`);
+      }
+      if (!run.override) await claim(run, log);
+    }
+    // The route answers with the refusal or the stored answer.
+    if (run.override) {
+      throw new GraphQLError('answered by the idempotency key', {
+        extensions: {
+          code: run.override.kind === 'refuse' ? run.override.code : 'IDEMPOTENT_REPLAY',
+        },
+      });
+    }
+  };
+  const settled = Promise.resolve();
+
   const listener: GraphQLRequestListener<{ idempotency?: KeyedRequest; log: Logger }> = {
-    async didResolveOperation({ contextValue, operation, source, operationName, request }) {
+    didResolveOperation({ contextValue, operation, source, operationName, request }) {
       const run = contextValue.idempotency;
-      if (!run || operation?.operation !== OperationTypeNode.MUTATION) return;
-      if (run.storeKey === undefined) {
-        run.override = refusal(
-          400,
-          'IDEMPOTENCY_KEY_REQUIRED',
-          'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
-        );
-      } else {
-        try {
-          run.fingerprint = fingerprintOf(source, operationName, request.variables);
-        } catch (error) {
-          if (!(error instanceof TooDeep)) throw error;
-          run.override = refusal(400, 'BAD_REQUEST', `The ${error.message}`);
-        }
-        if (!run.override) await claim(run, contextValue.log);
-      }
-      // Nothing runs: the route answers with the refusal or the stored answer.
-      if (run.override) {
-        throw new GraphQLError('answered by the idempotency key', {
-          extensions: {
-            code: run.override.kind === 'refuse' ? run.override.code : 'IDEMPOTENT_REPLAY',
-          },
-        });
-      }
+      // Most requests carry no key: no promise is made for them.
+      if (!run || operation?.operation !== OperationTypeNode.MUTATION) return settled;
+      return keyedMutation(run, source, operationName, request.variables, contextValue.log);
     },
     willSendResponse({ contextValue, response }) {
       const run = contextValue.idempotency;
