@@ -10,7 +10,6 @@ import { pathToFileURL } from 'node:url';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { buildSchema } from 'graphql';
 import { loadTypeDefs, PUBLISHED_SCHEMA_FILE } from '../src/gateway/schema.js';
 
 export const SCHEMA_DIR = resolve(import.meta.dirname, '../schema');
@@ -35,25 +34,38 @@ export function printWorkingSchema(schemaDir: string = SCHEMA_DIR): string {
 
 /** Every change from the published schema to the working one, as GraphQL Inspector grades it. */
 export function compareSchemas(publishedSdl: string, workingSdl: string): Promise<Change[]> {
-  return diff(buildSchema(publishedSdl), buildSchema(workingSdl));
+  // Built through graphql-tools, not graphql's own buildSchema: the schemas must come from the
+  // same copy of graphql as Inspector's (under vitest, a direct import may load graphql's .mjs).
+  return diff(
+    makeExecutableSchema({ typeDefs: publishedSdl }),
+    makeExecutableSchema({ typeDefs: workingSdl }),
+  );
 }
 
 export const isBreaking = (change: Change) =>
   change.criticality.level === CriticalityLevel.Breaking;
 
-/** One line per change, `BREAKING  message`, breaking changes first. */
+// Inspector's messages for directive arguments (a changed `@requiresScopes`) do not name the field.
+const describe = (c: Change) =>
+  c.path && String(c.type).startsWith('DIRECTIVE_USAGE_')
+    ? `${c.message} (at ${c.path})`
+    : c.message;
+
+/** One line per change, `BREAKING     message`, breaking changes first. */
 export function formatChanges(changes: Change[]): string {
   return LEVELS.flatMap(([level]) =>
     changes
       .filter((c) => c.criticality.level === level)
-      .map((c) => `${level.padEnd(12)} ${c.message}`),
+      .map((c) => `${level.padEnd(12)} ${describe(c)}`),
   ).join('\n');
 }
 
 /** A CHANGELOG.md entry: the date, then the changes grouped by criticality. */
 export function changelogEntry(changes: Change[], date: Date): string {
   const groups = LEVELS.map(([level, heading]) => {
-    const lines = changes.filter((c) => c.criticality.level === level).map((c) => `- ${c.message}`);
+    const lines = changes
+      .filter((c) => c.criticality.level === level)
+      .map((c) => `- ${describe(c)}`);
     return lines.length ? `### ${heading}\n\n${lines.join('\n')}\n` : '';
   }).filter(Boolean);
   return `## ${date.toISOString().slice(0, 10)}\n\n${groups.join('\n')}`;
