@@ -6,14 +6,18 @@ import { auditMutations } from '../access/audit.js';
 import { enforceAccessRules } from '../access/scopes.js';
 import { resolverMaps } from '../resolvers/index.js';
 
+// The same path from src/gateway/ (tsx) and dist/gateway/ (the build): schema/ is not compiled.
 const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 
-/** The SDL files in schema/, in name order. */
-export function loadTypeDefs(): string[] {
-  return readdirSync(SCHEMA_DIR)
-    .filter((name) => name.endsWith('.graphql'))
+/** The printed schema clients rely on (`npm run schema:publish` writes it): not a source file. */
+export const PUBLISHED_SCHEMA_FILE = 'published.graphql';
+
+/** The SDL files of a schema folder (schema/ unless given), in name order. */
+export function loadTypeDefs(dir: URL = SCHEMA_DIR): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.graphql') && name !== PUBLISHED_SCHEMA_FILE)
     .sort()
-    .map((name) => readFileSync(new URL(name, SCHEMA_DIR), 'utf8'));
+    .map((name) => readFileSync(new URL(name, dir), 'utf8'));
 }
 
 /**

@@ -1,4 +1,7 @@
-/** The gateway as a real process (`node --import tsx src/main.ts`), as `npm start` runs it. */
+/**
+ * The gateway as a real process: `node --import tsx src/main.ts` as `npm start` runs it, or another
+ * entry (the build's `dist/main.js`) in another folder.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const ENTRY = ['--import', 'tsx', 'src/main.ts'];
@@ -12,8 +15,12 @@ export interface GatewayProcess {
   url(timeoutMs?: number): Promise<string>;
 }
 
-export function startProcess(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, ENTRY, {
+export function startProcess(
+  env: Record<string, string>,
+  opts: { entry?: string[]; cwd?: string } = {},
+): GatewayProcess {
+  const child = spawn(process.execPath, opts.entry ?? ENTRY, {
+    cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
