@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (about 6 minutes) or `npm run bench -- --quick` (under two minutes).
+ * `npm run bench` (about 8 minutes) or `npm run bench -- --quick` (about 3 minutes); one or more
+ * scenarios alone with `npm run bench -- chaos` or `--only=overhead,chaos`.
  * Starts what each scenario needs in separate processes, prints a table per scenario and writes
  * bench/results/latest.json. Every figure is a median of several runs; comparisons are made
  * inside one run, round-robin. Nothing here asserts timings: targets are reported, met or missed.
@@ -9,16 +10,20 @@ import os from 'node:os';
 import type { SandboxesInfo } from './lib/env.js';
 import { startNode, type Started } from './lib/proc.js';
 import { bulkCodes } from './scenarios/bulk-codes.js';
+import { chaos } from './scenarios/chaos.js';
 import { fanout } from './scenarios/fanout.js';
 import { overhead } from './scenarios/overhead.js';
 import { startup } from './scenarios/startup.js';
 
 const quick = process.argv.includes('--quick');
-const only = process.argv
-  .find((a) => a.startsWith('--only='))
-  ?.slice('--only='.length)
-  .split(',');
-const wanted = (name: string) => !only || only.includes(name);
+const named = [
+  ...(process.argv
+    .find((a) => a.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',') ?? []),
+  ...process.argv.slice(2).filter((a) => !a.startsWith('--')),
+];
+const wanted = (name: string) => named.length === 0 || named.includes(name);
 
 const plan = quick
   ? { overhead: { rounds: 2, durationS: 3 }, fanoutRuns: 5, bulkRuns: 1, startupRuns: 3 }
@@ -109,6 +114,46 @@ if (wanted('startup')) {
   );
   console.table(r.rows);
   console.log('targets:', r.targetsMet);
+}
+
+if (wanted('chaos')) {
+  const seconds = Number(process.env.CHAOS_SECONDS ?? (quick ? 20 : 60));
+  log(`5/5 chaos soak (${seconds} s, two replicas, Redis, random faults)`);
+  const r = await chaos({
+    seconds,
+    clients: Number(process.env.CHAOS_CLIENTS ?? 8),
+    faultRate: Number(process.env.CHAOS_FAULT_RATE ?? 0.17),
+    upstreamTimeoutMs: 1_200,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    gatewayEnv: process.env.CHAOS_GATEWAY_ENV
+      ? (JSON.parse(process.env.CHAOS_GATEWAY_ENV) as Record<string, string>)
+      : {},
+  });
+  results.chaos = r;
+  console.log(
+    `\n5. Chaos soak: ${r.wallS} s, ${r.clients} clients, faults on ${r.faultRate * 100} % of provider requests`,
+  );
+  console.table({ reads: r.reads, ...r.writes });
+  console.table(r.answersByCode);
+  console.table(r.faultsInjected);
+  console.log('cards:', r.cards, 'EnKash settled by "already active":', r.enkashSettledByUserError);
+  console.log('attempts sent:', r.attemptsSent, 'replayed answers:', r.replays);
+  console.log('RSS MiB (replica 1, replica 2): before', r.rssMb.before, 'after', r.rssMb.after);
+  console.log('gateway error log lines:', r.gatewayErrorLogs);
+  for (const name of [
+    'appliedTwice',
+    'lostWrites',
+    'wrongAnswers',
+    'duplicatesSeenByProvider',
+    'gaveUp',
+  ] as const)
+    console.log(`${name}: ${r[name].count}`, r[name].first);
+  console.log('targets:', {
+    zero500s: r.http500 === 0 && r.internalServerErrors === 0,
+    zeroAppliedTwice: r.appliedTwice.count === 0,
+    zeroLostWrites: r.lostWrites.count === 0,
+    zeroWrongAnswers: r.wrongAnswers.count === 0,
+  });
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

@@ -335,6 +335,15 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
             },
             ttlMs,
           );
+        } else if (run.previous) {
+          // A reconciling run that did nothing (its read failed, say) has settled nothing: the
+          // earlier unknown outcome goes back under the key, so the next retry reconciles again
+          // instead of running afresh and sending a write that may have happened.
+          await run.storeUsed.store(
+            storeKey,
+            { ...run.previous, unknown: true, notes: mergeNotes(run) },
+            ttlMs,
+          );
         } else {
           await run.storeUsed.release(storeKey, run.token);
         }

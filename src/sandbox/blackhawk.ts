@@ -8,8 +8,11 @@ import type { BlackhawkSettings } from '../providers/blackhawk/config.js';
 import {
   basicCredentials,
   bearerToken,
+  countWrite,
   formBody,
   startSandboxServer,
+  writeCounts,
+  type WriteCounts,
   type SandboxHandle,
   type SandboxOptions,
   type SandboxRequest,
@@ -43,6 +46,8 @@ export interface BlackhawkSandboxState {
   tokens: Map<string, number>;
   /** Invalidates every token issued so far: the next request with one gets a 401. */
   revokeTokens(): void;
+  /** Codes set per proxy number (a set with the same code counts too), when `countWrites` is set. */
+  writes: WriteCounts | null;
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -249,7 +254,10 @@ export function createBlackhawkHandler(
       if ('status' in checked) return checked;
       accepted.push(checked);
     }
-    for (const record of accepted) state.codes.set(record.proxyNumber, record.activationCode);
+    for (const record of accepted) {
+      countWrite(state.writes, 'applied', record.proxyNumber);
+      state.codes.set(record.proxyNumber, record.activationCode);
+    }
     return {
       status: 200,
       body: { status: '200', success: true, message: 'All records have been saved successfully' },
@@ -287,6 +295,7 @@ export async function startBlackhawkSandbox(
     grants: 0,
     tokens: new Map(),
     revokeTokens: () => state.tokens.clear(),
+    writes: writeCounts(options),
   };
   const server = await startSandboxServer(createBlackhawkHandler(credentials, state), options);
   return { ...server, state, settings: { baseUrl: server.url, ...credentials, scope: null } };

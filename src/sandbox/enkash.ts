@@ -9,8 +9,11 @@ import type { EnkashSettings } from '../providers/enkash/config.js';
 import {
   basicCredentials,
   bearerToken,
+  countWrite,
   formBody,
   startSandboxServer,
+  writeCounts,
+  type WriteCounts,
   type SandboxHandle,
   type SandboxOptions,
   type SandboxRequest,
@@ -60,12 +63,19 @@ export interface EnkashSandboxState {
   files: Map<string, string>;
   /** Revokes every issued token: the next call with one gets HTTP 401. */
   revokeAllTokens(): void;
+  /** Activations applied and refused per customer id, when `countWrites` is set. */
+  writes: WriteCounts | null;
+}
+
+export interface EnkashSandboxOptions extends SandboxOptions {
+  /** Extra INACTIVE customers of the API user's company, `KCEXTRA` + 9 digits from 1 up. */
+  extraInactiveCustomers?: number;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** Seeded customers: inactive and active ones of the API user's company, a subsidiary's, a stranger's. */
-export function seedEnkashCustomers(): Map<string, EnkashSandboxCustomer> {
+export function seedEnkashCustomers(extraInactive = 0): Map<string, EnkashSandboxCustomer> {
   const customers = new Map<string, EnkashSandboxCustomer>();
   const add = (id: string, companyId: string, status: EnkashSandboxStatus) =>
     customers.set(id, {
@@ -82,6 +92,8 @@ export function seedEnkashCustomers(): Map<string, EnkashSandboxCustomer> {
   for (let n = 1; n <= 20; n++) add(`KCSUBSID${pad(n, 8)}`, ENKASH_SANDBOX_SUBSIDIARY, 'INACTIVE');
   for (let n = 1; n <= 5; n++)
     add(`KCOTHER${pad(n, 9)}`, ENKASH_SANDBOX_FOREIGN_COMPANY, 'INACTIVE');
+  for (let n = 1; n <= extraInactive; n++)
+    add(`KCEXTRA${pad(n, 9)}`, ENKASH_SANDBOX_COMPANY, 'INACTIVE');
   return customers;
 }
 
@@ -239,8 +251,10 @@ export function createEnkashHandler(state: EnkashSandboxState, origin: () => str
     const customer = visibleCustomer(id, parent);
     if (!customer) return envelopeError(200, 'RECORD_NOT_FOUND', `Customer ${id} not found`);
     if (customer.status === 'ACTIVE') {
+      countWrite(state.writes, 'refused', id);
       return envelopeError(200, 'UNPROCESSABLE_REQUEST', `Customer ${id} is already active`);
     }
+    countWrite(state.writes, 'applied', id);
     customer.status = 'ACTIVE';
     return success('Customer activated successfully');
   };
@@ -384,7 +398,7 @@ export function createEnkashHandler(state: EnkashSandboxState, origin: () => str
 }
 
 export async function startEnkashSandbox(
-  options: SandboxOptions = {},
+  options: EnkashSandboxOptions = {},
 ): Promise<SandboxHandle<EnkashSettings, EnkashSandboxState>> {
   const credentials = {
     clientId: 'switchyard-sandbox',
@@ -396,7 +410,7 @@ export async function startEnkashSandbox(
   const state: EnkashSandboxState = {
     credentials: { ...credentials },
     companies: new Set([ENKASH_SANDBOX_COMPANY, ENKASH_SANDBOX_SUBSIDIARY]),
-    customers: seedEnkashCustomers(),
+    customers: seedEnkashCustomers(options.extraInactiveCustomers),
     tokenLifetimeSeconds: 86399,
     tokens: new Map(),
     tokenGrants: 0,
@@ -404,6 +418,7 @@ export async function startEnkashSandbox(
     locked: false,
     files: new Map(),
     revokeAllTokens: () => state.tokens.clear(),
+    writes: writeCounts(options),
   };
   let url = '';
   const server = await startSandboxServer(

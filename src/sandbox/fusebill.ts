@@ -6,8 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FusebillSettings } from '../providers/fusebill/config.js';
 import {
+  countWrite,
   jsonBody,
   startSandboxServer,
+  writeCounts,
+  type WriteCounts,
   type SandboxHandle,
   type SandboxOptions,
   type SandboxRequest,
@@ -30,6 +33,8 @@ export interface FusebillSandboxState {
   invoicesCreated: number;
   /** The per-minute limit, when enforced (SANDBOX_ENFORCE_QUOTA). */
   quota: FusebillSandboxQuota | null;
+  /** Activations applied and refused per customer id, when `countWrites` is set. */
+  writes: WriteCounts | null;
 }
 
 /** Fusebill's per-minute request limit as the sandbox enforces it: a fixed window per key. */
@@ -46,14 +51,19 @@ export interface FusebillSandboxQuota {
 export interface FusebillSandboxOptions extends SandboxOptions {
   /** Requests a minute allowed when `enforceQuota` is set; Fusebill's sandbox accounts get 50. */
   quotaPerMinute?: number;
+  /** Extra Draft customers seeded from id 14000000 up, for soaks that activate many. */
+  extraDraftCustomers?: number;
 }
+
+/** First id of the extra Draft customers (`extraDraftCustomers`). */
+export const FUSEBILL_EXTRA_DRAFTS_FROM = 14_000_000;
 
 // Fusebill's documented sandbox-account limit (https://developer.staxbill.com/reference/rate-limits).
 const SANDBOX_LIMIT_PER_MINUTE = 50;
 const QUOTA_WINDOW_MS = 60_000;
 
 /** Seeded customers: one per documented status, an unknown status, and ranges for tests and demos. */
-export function seedFusebillCustomers(): Map<number, FusebillSandboxCustomer> {
+export function seedFusebillCustomers(extraDrafts = 0): Map<number, FusebillSandboxCustomer> {
   const customers = new Map<number, FusebillSandboxCustomer>();
   const add = (id: number, status: string, charges = [{ name: 'Pro plan', amount: 49 }]) =>
     customers.set(id, { id, status, firstName: 'Demo', lastName: `Customer ${id}`, charges });
@@ -70,6 +80,7 @@ export function seedFusebillCustomers(): Map<number, FusebillSandboxCustomer> {
   add(12000755, 'Archived'); // not a documented status: shows the UNKNOWN path
   add(12000756, 'ACTIVE'); // odd casing: statuses are matched case-insensitively
   for (let id = 13000000; id < 13001000; id++) add(id, 'Active');
+  for (let i = 0; i < extraDrafts; i++) add(FUSEBILL_EXTRA_DRAFTS_FROM + i, 'Draft');
   return customers;
 }
 
@@ -195,6 +206,7 @@ function createFusebillRoutes(state: FusebillSandboxState) {
       const customer = find(body.customerId);
       if (!customer) return fusebillErrorResponse(404, 'Customer not found.');
       if (customer.status !== 'Draft') {
+        if (!preview) countWrite(state.writes, 'refused', String(customer.id));
         return fusebillErrorResponse(
           400,
           `This activity could not be processed since the service status is ${customer.status}`,
@@ -207,6 +219,7 @@ function createFusebillRoutes(state: FusebillSandboxState) {
         showZero,
       );
       if (!preview) {
+        countWrite(state.writes, 'applied', String(customer.id));
         customer.status = 'Active';
         state.invoicesCreated += 1;
       }
@@ -245,7 +258,7 @@ export async function startFusebillSandbox(
   // Fusebill keys are base64 of "0:<secret>"; the sandbox issues one of the same form.
   const apiKey = Buffer.from(`0:${randomBytes(24).toString('base64url')}`).toString('base64');
   const state: FusebillSandboxState = {
-    customers: seedFusebillCustomers(),
+    customers: seedFusebillCustomers(options.extraDraftCustomers),
     sideEffectsShape: 'invoices',
     invoicesCreated: 0,
     quota: options.enforceQuota
@@ -256,6 +269,7 @@ export async function startFusebillSandbox(
           rejected: 0,
         }
       : null,
+    writes: writeCounts(options),
   };
   const server = await startSandboxServer(createFusebillHandler(apiKey, state), options);
   return { ...server, state, settings: { baseUrl: server.url, apiKey } };

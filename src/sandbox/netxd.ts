@@ -7,7 +7,10 @@ import { generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:c
 import { z } from 'zod';
 import type { NetxdSettings } from '../providers/netxd/config.js';
 import {
+  countWrite,
   startSandboxServer,
+  writeCounts,
+  type WriteCounts,
   type SandboxHandle,
   type SandboxOptions,
   type SandboxRequest,
@@ -28,6 +31,8 @@ export interface NetxdSandboxState {
   getCustomerCasing: 'ID/Status' | 'Id/status';
   /** The public half of the key the adapter signs with, for verifying in tests. */
   publicKey: KeyObject;
+  /** Status changes applied and refused per `<id>:<status>`, when `countWrites` is set. */
+  writes: WriteCounts | null;
 }
 
 /** First ids of the seeded ranges (1,000 customers each). */
@@ -153,8 +158,10 @@ export function createNetxdHandler(
     if (!customer) return rpcError(id, 'CUSTOMER_NOT_FOUND', 'Customer not found');
     // Setting the status a customer already has is refused, as the gateway's dry-run preview does
     // for activation; BLACK_LISTED is documented as permanent.
-    if (customer.status === target)
+    if (customer.status === target) {
+      countWrite(state.writes, 'refused', `${customer.id}:${target}`);
       return rpcError(id, 'INVALID_STATUS_TRANSITION', `Customer is already ${target}`);
+    }
     if (customer.status === 'BLACK_LISTED') {
       return rpcError(
         id,
@@ -162,6 +169,7 @@ export function createNetxdHandler(
         'Customer is BLACK_LISTED (permanently banned); its status cannot change',
       );
     }
+    countWrite(state.writes, 'applied', `${customer.id}:${target}`);
     customer.status = target;
     if (parsed.data.notes !== undefined) customer.notes.push(parsed.data.notes);
     return { status: 200, body: { id, result: { Id: customer.id, Status: customer.status } } };
@@ -234,6 +242,7 @@ export async function startNetxdSandbox(
     customers: seedNetxdCustomers(),
     getCustomerCasing: 'ID/Status',
     publicKey,
+    writes: writeCounts(options),
   };
   const server = await startSandboxServer(
     createNetxdHandler({ keyId, credential, publicKey }, state),

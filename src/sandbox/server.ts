@@ -21,6 +21,32 @@ export interface SandboxOptions {
    * minute; sandboxes of providers with no documented limit ignore it).
    */
   enforceQuota?: boolean;
+  /**
+   * Count the writes each handler applied and refused, per entity (`state.writes`), so a soak can
+   * tell a write applied twice from one applied once. Off by default: it costs a map update per write.
+   */
+  countWrites?: boolean;
+}
+
+/** Writes a handler applied, and refused because the entity was already in the target state. */
+export interface WriteCounts {
+  /** Entity key (the provider's customer id, `<id>:<status>`, a proxy number) -> times applied. */
+  applied: Map<string, number>;
+  /** Entity key -> times refused as already done (a duplicate of a write that had happened). */
+  refused: Map<string, number>;
+}
+
+export function writeCounts(options: SandboxOptions): WriteCounts | null {
+  return options.countWrites ? { applied: new Map(), refused: new Map() } : null;
+}
+
+/** Adds one to a counter of `counts` (no-op when writes are not counted). */
+export function countWrite(
+  counts: WriteCounts | null,
+  kind: 'applied' | 'refused',
+  key: string,
+): void {
+  if (counts) counts[kind].set(key, (counts[kind].get(key) ?? 0) + 1);
 }
 
 export interface SandboxRequest {

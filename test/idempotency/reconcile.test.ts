@@ -121,6 +121,42 @@ describe('reconciling updateCustomerStatus (NetXD has a read)', () => {
     });
     expect(updates() - before).toBe(1);
   });
+
+  // Found by the chaos soak (bench/scenarios/chaos.ts): the reconciling run's read failed, the key
+  // was released as "nothing done", and the next retry ran afresh: the write went again and the
+  // client was told INVALID_STATE "already SUSPENDED" about its own write.
+  it('stays unknown when the reconciling read itself fails, so the next retry still reconciles', async () => {
+    const key = randomUUID();
+    const id = 'netxd:100000000035012';
+    const body = { query: STATUS, variables: { id, status: 'SUSPENDED' } };
+    const isUpdate = (text: string) => text.includes('UpdateCustomerStatus');
+    const isRead = (text: string) => text.includes('GetCustomer');
+    const updates = () =>
+      gw.sandbox('netxd').journal.filter((r) => isUpdate(r.body.toString())).length;
+    const before = updates();
+    gw.sandbox('netxd').inject({
+      match: (r) => isUpdate(r.body.toString()),
+      action: { kind: 'apply-then-hang' },
+    });
+    const first = await post(body, key);
+    expect(first.json.errors[0].extensions.code).toBe('OUTCOME_UNKNOWN');
+
+    gw.sandbox('netxd').inject({
+      match: (r) => isRead(r.body.toString()),
+      action: { kind: 'hang' },
+    });
+    const second = await post(body, key);
+    expect(second.json.errors[0].extensions.code).toBe('PROVIDER_TIMEOUT');
+    expect(updates() - before).toBe(1);
+
+    const third = await post(body, key);
+    expect(third.json.data.updateCustomerStatus).toEqual({
+      customer: { id, status: 'SUSPENDED' },
+      reconciled: true,
+      userErrors: [],
+    });
+    expect(updates() - before).toBe(1);
+  });
 });
 
 describe('reconciling setCardActivationCodes', () => {
