@@ -28,6 +28,8 @@ export interface FieldNote {
   unknown?: boolean;
   /** Input positions confirmed done, as [first, last] ranges (card codes). */
   confirmed?: [number, number][];
+  /** Input positions sent without a confirmation: they may have been done (card codes). */
+  maybe?: [number, number][];
 }
 
 export type Claim =

@@ -82,7 +82,9 @@ const cardKey = (card: { programNumber: string; proxyNumber: string }) =>
 /**
  * Under an Idempotency-Key: sends only the records an earlier run of the same request did not get
  * confirmed (all of them on a first run; setting the same code twice is safe), answers for every
- * card, and notes which input positions are now confirmed for a later reconciliation.
+ * card, and notes which input positions are confirmed, and which may have been set without a
+ * confirmation, for a later reconciliation. A card an earlier run may have set stays "may have
+ * been set" (OUTCOME_UNKNOWN) until a run confirms it, whatever this run's own failure was.
  */
 async function sendUnconfirmed(
   records: readonly CardCodeRecord[],
@@ -90,34 +92,79 @@ async function sendUnconfirmed(
   field: string,
   send: (records: CardCodeRecord[]) => Promise<CardCodesResult>,
 ): Promise<CardCodesResult> {
-  const before = positionsIn(run.previousNote(field)?.confirmed ?? [], records.length);
+  const note = run.previousNote(field);
+  const before = positionsIn(note?.confirmed ?? [], records.length);
+  const maybeBefore = positionsIn(note?.maybe ?? [], records.length);
   const rest = records.filter((_, i) => !before.has(i));
   const result = rest.length > 0 ? await send(rest) : { cards: [], failures: [] };
   const setNow = new Set(result.cards.map(cardKey));
+  const unknownNow = new Set(
+    result.failures.filter((f) => f.outcomeUnknown).flatMap((f) => f.cards.map(cardKey)),
+  );
   const earlier = new Map<string, CardModel>();
+  /** Cards an earlier run may have set that this run did not confirm either. */
+  const stillMaybe = new Set<string>();
   const confirmed: number[] = [];
+  const maybe: number[] = [];
   records.forEach((record, i) => {
+    const key = cardKey(record);
     if (before.has(i)) {
       confirmed.push(i);
-      earlier.set(cardKey(record), {
+      earlier.set(key, {
         kind: 'card',
         provider: 'blackhawk',
         programNumber: record.programNumber,
         proxyNumber: record.proxyNumber,
         activationCodeSet: true,
       });
-    } else if (setNow.has(cardKey(record))) confirmed.push(i);
+    } else if (setNow.has(key)) {
+      confirmed.push(i);
+    } else if (unknownNow.has(key) || maybeBefore.has(i)) {
+      maybe.push(i);
+      if (maybeBefore.has(i) && !unknownNow.has(key)) stillMaybe.add(key);
+    }
   });
   run.note(field, {
     confirmed: toRanges(confirmed),
-    unknown: result.failures.some((failure) => failure.outcomeUnknown),
+    maybe: toRanges(maybe),
+    unknown: maybe.length > 0,
   });
   // A card confirmed earlier and sent again (a duplicate record) is listed once.
   const cards = [
     ...[...earlier.values()].filter((card) => !setNow.has(cardKey(card))),
     ...result.cards,
   ];
-  return { cards, failures: result.failures };
+  return { cards, failures: keepUnknown(result.failures, stillMaybe) };
+}
+
+/**
+ * Moves the cards an earlier attempt may have set out of this run's definite failures into one
+ * OUTCOME_UNKNOWN entry: "not set by this retry" does not mean "not set".
+ */
+function keepUnknown(
+  failures: readonly CardBatchFailureModel[],
+  maybe: ReadonlySet<string>,
+): CardBatchFailureModel[] {
+  if (maybe.size === 0) return [...failures];
+  const moved: CardModel[] = [];
+  const kept: CardBatchFailureModel[] = [];
+  for (const failure of failures) {
+    const stay = failure.cards.filter((card) => !maybe.has(cardKey(card)));
+    moved.push(...failure.cards.filter((card) => maybe.has(cardKey(card))));
+    if (stay.length > 0) kept.push({ ...failure, cards: stay });
+  }
+  if (moved.length === 0) return kept;
+  return [
+    {
+      code: 'OUTCOME_UNKNOWN',
+      message: `An earlier attempt under this Idempotency-Key sent ${codes(moved.length)} without an answer and this retry could not confirm them, so they may or may not be set; retry with the same key, or check the cards (setting the same code again is safe).`,
+      outcomeUnknown: true,
+      retryAfter: null,
+      providerCode: null,
+      cards: moved,
+    },
+    ...kept,
+  ];
 }
 
 export const cardResolvers: Resolvers = {

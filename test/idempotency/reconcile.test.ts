@@ -205,6 +205,47 @@ describe('reconciling setCardActivationCodes', () => {
     expect(sandbox.state.codes.get(codes[2_499]!.proxyNumber)).toBe(codes[2_499]!.activationCode);
   });
 
+  it('keeps cards an earlier attempt may have set as OUTCOME_UNKNOWN when the retry fails them', async () => {
+    const sandbox = gw.sandbox<BlackhawkSandboxState>('blackhawk');
+    const codes = Array.from({ length: 2_500 }, (_, i) => ({
+      programNumber: '95000001',
+      proxyNumber: `6039530497${String(i).padStart(9, '0')}`,
+      activationCode: `Mb${String(i).padStart(6, '0')}`,
+    }));
+    const body = { query: SET, variables: { input: { codes } } };
+    const key = randomUUID();
+    // First: batch 1 confirmed, batch 2 applied without an answer, batch 3 not sent.
+    let seen = 0;
+    sandbox.inject({
+      match: (r) => r.path === SET_PATH && ++seen === 2,
+      action: { kind: 'apply-then-hang' },
+    });
+    await post(body, key);
+    // The retry sends batches 2 and 3; Blackhawk answers batch 2 with a 503 (a definite "not
+    // taken" for this request), so batch 3 is not sent.
+    let again = 0;
+    sandbox.inject({
+      match: (r) => r.path === SET_PATH && ++again === 1,
+      action: { kind: 'respond', response: { status: 503, body: { message: 'busy' } } },
+    });
+    const retry = await post(body, key);
+    const answer = retry.json.data.setCardActivationCodes;
+    expect(answer.acceptedCount).toBe(1_000);
+    // Batch 2 was set by the first attempt: the retry must not say it was not.
+    expect(sandbox.state.codes.get(codes[1_000]!.proxyNumber)).toBe(codes[1_000]!.activationCode);
+    expect(answer.failures.map((f: any) => [f.code, f.outcomeUnknown, f.cards.length])).toEqual([
+      ['OUTCOME_UNKNOWN', true, 1_000],
+      ['NOT_SENT', false, 500],
+    ]);
+    // A third try settles it: both remaining batches are sent and every card is accounted for.
+    const third = await post(body, key);
+    expect(third.json.data.setCardActivationCodes).toMatchObject({
+      acceptedCount: 2_500,
+      failures: [],
+      reconciled: true,
+    });
+  });
+
   it('sends all codes again when none was confirmed (the whole call was unknown)', async () => {
     const sandbox = gw.sandbox<BlackhawkSandboxState>('blackhawk');
     const codes = [
