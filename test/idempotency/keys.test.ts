@@ -170,6 +170,34 @@ describe('idempotency keys', () => {
     expect(again.json.data.activateCustomer.customer.status).toBe('ACTIVE');
   });
 
+  it('releases the key after a 429 from the provider (PROVIDER_RATE_LIMITED): a retry runs afresh', async () => {
+    const key = randomUUID();
+    const body = { query: ACTIVATE, variables: { id: 'fusebill:8708472' } };
+    gw.sandbox('fusebill').inject({
+      match: (r) => r.path.toLowerCase() === '/v1/customeractivation',
+      action: { kind: 'respond', response: { status: 429, body: { message: 'slow down' } } },
+    });
+    const first = await post(gw, body, { 'idempotency-key': key });
+    expect(first.json.errors[0].extensions.code).toBe('PROVIDER_RATE_LIMITED');
+    const again = await post(gw, body, { 'idempotency-key': key });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.json.data.activateCustomer.customer.status).toBe('ACTIVE');
+  });
+
+  it('releases the key after OPERATION_TOO_COMPLEX (nothing ran)', async () => {
+    const key = randomUUID();
+    const fields = Array.from(
+      { length: 21 },
+      (_, i) => `a${i}: activateCustomer(input: { customerId: "fusebill:8708473" }) { reconciled }`,
+    ).join('\n');
+    const tooBig = await post(gw, { query: `mutation { ${fields} }` }, { 'idempotency-key': key });
+    expect(tooBig.json.errors[0].extensions.code).toBe('OPERATION_TOO_COMPLEX');
+    // The same key now serves its first real run.
+    const body = { query: ACTIVATE, variables: { id: 'fusebill:8708473' } };
+    const real = await post(gw, body, { 'idempotency-key': key });
+    expect(real.json.data.activateCustomer.customer.status).toBe('ACTIVE');
+  });
+
   it('releases the key after a validation error', async () => {
     const key = randomUUID();
     const bad = await post(
@@ -212,6 +240,50 @@ describe('idempotency keys', () => {
     const b = await post(gw, read, { 'idempotency-key': key });
     expect(a.status).toBe(200);
     expect(b.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
+
+describe('keys released when the provider is disabled or its circuit is open', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      DISABLED_PROVIDERS: 'enkash',
+      BREAKER_FAILURES: '1',
+      BREAKER_COOLDOWN_MS: '60000',
+      UPSTREAM_READ_RETRIES: '0',
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('PROVIDER_DISABLED: nothing stored, the key can serve another try', async () => {
+    const key = randomUUID();
+    const body = {
+      query: `mutation { activateCustomer(input: { customerId: "enkash:KC00000001" }) { reconciled } }`,
+    };
+    const first = await post(gw, body, { 'idempotency-key': key });
+    expect(first.json.errors[0].extensions.code).toBe('PROVIDER_DISABLED');
+    const second = await post(gw, body, { 'idempotency-key': key });
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.json.errors[0].extensions.code).toBe('PROVIDER_DISABLED');
+  });
+
+  it('circuit OPEN: the write was not sent, so the key is released', async () => {
+    gw.sandbox('fusebill').inject({
+      match: (r) => r.method === 'GET',
+      action: { kind: 'respond', response: { status: 503, body: { message: 'down' } } },
+    });
+    await post(gw, { query: '{ customer(id: "fusebill:12000750") { status } }' });
+    const key = randomUUID();
+    const body = { query: ACTIVATE, variables: { id: 'fusebill:8708474' } };
+    const sent = activations(gw);
+    const refused = await post(gw, body, { 'idempotency-key': key });
+    expect(refused.json.errors[0].extensions).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      circuit: 'OPEN',
+    });
+    expect(activations(gw)).toBe(sent);
+    const again = await post(gw, body, { 'idempotency-key': key });
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
   });
 });
 
