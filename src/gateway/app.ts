@@ -63,6 +63,7 @@ type GatewayOptions = Pick<
   | 'UPSTREAM_MAX_CONCURRENCY_PER_OPERATION'
   | 'APQ_TTL_SECONDS'
   | 'INTROSPECTION'
+  | 'FEDERATION_SUBGRAPH'
   | 'CORS_ORIGINS'
   | 'UPSTREAM_TIMEOUT_MS'
   | 'IDEMPOTENCY_TTL_SECONDS'
@@ -91,8 +92,7 @@ const hasBody = (request: FastifyRequest) =>
 function idempotencyHeader(rawHeaders: string[]): string | string[] | undefined {
   let found: string | string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].length !== 15 || rawHeaders[i].toLowerCase() !== 'idempotency-key')
-      continue;
+    if (rawHeaders[i].length !== 15 || rawHeaders[i].toLowerCase() !== 'idempotency-key') continue;
     const value = rawHeaders[i + 1].trim();
     found = found === undefined ? value : [...(Array.isArray(found) ? found : [found]), value];
   }
@@ -168,7 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
 
-  const schema = buildSchema();
+  const schema = buildSchema({ federation: options.FEDERATION_SUBGRAPH });
   const idempotency = createIdempotency({
     ttlSeconds: options.IDEMPOTENCY_TTL_SECONDS,
     required: options.IDEMPOTENCY_REQUIRED,
