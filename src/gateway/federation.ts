@@ -2,7 +2,7 @@
  * Apollo Federation 2 subgraph mode (FEDERATION_SUBGRAPH=true): the SDL of schema/ with `Customer`
  * and `Card` keyed by `id`, built by @apollo/subgraph, which adds `_service { sdl }` and
  * `_entities`. An entity reference is resolved as `Query.node` resolves the same id: the same
- * checks, the same per-request DataLoaders, the same errors. With the flag off nothing here runs.
+ * checks, the same per-request DataLoaders, the same errors. With the flag off it is never imported.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
@@ -23,7 +23,7 @@ import { loadCustomer, notACardId, readCard } from '../resolvers/payload.js';
 import type { GatewayContext } from './context.js';
 import { parseGlobalId } from './ids.js';
 
-/** The Federation 2 version the subgraph SDL links: 2.3 composes in every current router. */
+/** The Federation 2 version the SDL links: only @key is used, and 2.3 composes with any current router. */
 const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/v2.3';
 
 /**
