@@ -177,33 +177,38 @@ export function operationShapeRule(limits: OperationLimits) {
 
 const CODES_PER_CALL = 1_000;
 const READ_FIELDS = new Set(['customer', 'node', 'customerActivationPreview']);
+/** Only in the subgraph schema (FEDERATION_SUBGRAPH); validation refuses it elsewhere. */
+const ENTITIES_FIELD = '_entities';
+
+/** The items a list argument holds, literally or through a variable; a single value is a list of one. */
+function listLength(list: ValueNode | undefined, variables: Record<string, unknown>): number {
+  if (!list) return 0;
+  if (list.kind === Kind.LIST) return list.values.length;
+  if (list.kind === Kind.VARIABLE) {
+    const given = variables[list.name.value];
+    return Array.isArray(given) ? given.length : given == null ? 0 : 1;
+  }
+  return 1;
+}
 
 /** How many activation-code records a `setCardActivationCodes(input: ...)` argument holds. */
 function codeCount(value: ValueNode | undefined, variables: Record<string, unknown>): number {
-  const listLength = (list: ValueNode | undefined): number => {
-    if (!list) return 0;
-    if (list.kind === Kind.LIST) return list.values.length;
-    if (list.kind === Kind.VARIABLE) {
-      const given = variables[list.name.value];
-      return Array.isArray(given) ? given.length : given == null ? 0 : 1;
-    }
-    return 1; // a single object is a list of one
-  };
   if (!value) return 0;
   if (value.kind === Kind.VARIABLE) {
     const input = variables[value.name.value] as { codes?: unknown } | null | undefined;
     return Array.isArray(input?.codes) ? input.codes.length : 0;
   }
   if (value.kind === Kind.OBJECT) {
-    return listLength(value.fields.find((f) => f.name.value === 'codes')?.value);
+    return listLength(value.fields.find((f) => f.name.value === 'codes')?.value, variables);
   }
   return 0;
 }
 
 /**
  * Provider calls an operation may cause: one per read field (`customer`, `node`, the preview),
- * one per mutation field, and one per 1,000 activation codes. Deliberately simple: it bounds
- * fan-out, it does not predict DataLoader's savings.
+ * one per entity representation of a subgraph's `_entities` (each is a `node` lookup), one per
+ * mutation field, and one per 1,000 activation codes. Deliberately simple: it bounds fan-out, it
+ * does not predict DataLoader's savings.
  */
 export function estimateUpstreamCalls(
   operation: OperationDefinitionNode,
@@ -218,7 +223,13 @@ export function estimateUpstreamCalls(
       return sum + Math.max(1, Math.ceil(codeCount(input, variables) / CODES_PER_CALL));
     }, 0);
   }
-  return fields.filter((field) => READ_FIELDS.has(field.name.value)).length;
+  return fields.reduce((sum, field) => {
+    if (field.name.value === ENTITIES_FIELD) {
+      const representations = field.arguments?.find((a) => a.name.value === 'representations');
+      return sum + listLength(representations?.value, variables);
+    }
+    return sum + (READ_FIELDS.has(field.name.value) ? 1 : 0);
+  }, 0);
 }
 
 /** The plugin that refuses an operation whose estimated provider calls exceed the limit. */

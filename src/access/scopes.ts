@@ -1,7 +1,8 @@
 /**
  * The one place scopes are enforced. Every root field declares its rule next to it in the SDL,
  * `@requiresScopes(scopes: [[...]])` or `@authenticated`; building the schema fails when a field
- * has neither, so a new field cannot ship without one.
+ * has neither, so a new field cannot ship without one. Root fields the schema gets from a library
+ * (the subgraph's `_entities` and `_service`) have no SDL of ours: their rules are given.
  */
 import {
   Kind,
@@ -32,6 +33,8 @@ function strings(value: ValueNode | undefined): string[][] | null {
   return sets;
 }
 
+const RULE_DIRECTIVES = new Set(['requiresScopes', 'authenticated']);
+
 function ruleOf(where: string, directives: readonly DirectiveNode[]): AccessRule {
   const scopes = directives.filter((d) => d.name.value === 'requiresScopes');
   const authenticated = directives.filter((d) => d.name.value === 'authenticated');
@@ -55,13 +58,27 @@ export function allows(client: Client, rule: AccessRule): boolean {
   );
 }
 
-/** The rule of every root field, by `Type.field`. Throws when one has none. */
-export function accessRules(schema: GraphQLSchema): Map<string, AccessRule> {
+/** Rules for root fields that have no SDL of ours, by `Type.field`. */
+export type GivenRules = ReadonlyMap<string, AccessRule>;
+
+/**
+ * The rule of every root field, by `Type.field`: its SDL rule, or the given one for a field whose
+ * SDL we do not write. Throws when a field has none, or both.
+ */
+export function accessRules(
+  schema: GraphQLSchema,
+  given: GivenRules = new Map(),
+): Map<string, AccessRule> {
   const rules = new Map<string, AccessRule>();
   for (const type of [schema.getQueryType(), schema.getMutationType()]) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const where = `${type!.name}.${field.name}`;
-      rules.set(where, ruleOf(where, field.astNode?.directives ?? []));
+      const directives = field.astNode?.directives ?? [];
+      const rule = given.get(where);
+      if (rule && directives.some((d) => RULE_DIRECTIVES.has(d.name.value))) {
+        throw new Error(`${where} has a rule in the SDL and a given one: keep one`);
+      }
+      rules.set(where, rule ?? ruleOf(where, directives));
     }
   }
   return rules;
@@ -71,8 +88,11 @@ export function accessRules(schema: GraphQLSchema): Map<string, AccessRule> {
  * Wraps every root field's resolver with its rule: a client without the scopes gets a FORBIDDEN
  * error for that field, and the resolver (and so any provider call) never runs.
  */
-export function enforceAccessRules(schema: GraphQLSchema): GraphQLSchema {
-  const rules = accessRules(schema);
+export function enforceAccessRules(
+  schema: GraphQLSchema,
+  given: GivenRules = new Map(),
+): GraphQLSchema {
+  const rules = accessRules(schema, given);
   for (const type of [schema.getQueryType(), schema.getMutationType()]) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const rule = rules.get(`${type!.name}.${field.name}`)!;

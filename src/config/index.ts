@@ -73,6 +73,7 @@ const gatewayEnv = z.object({
       }
       return origins.map((o) => o.replace(/\/+$/, ''));
     }),
+  FEDERATION_SUBGRAPH: flag(false),
   INTROSPECTION: z
     .enum(['true', 'false'])
     .optional()

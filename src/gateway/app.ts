@@ -31,7 +31,7 @@ import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
 import { createFormatError } from './format-error.js';
 import { operationLog } from './operation-log.js';
-import { buildSchema } from './schema.js';
+import { buildSchema, buildSchemaAsSubgraph } from './schema.js';
 
 export interface Gateway {
   /** http://host:port/graphql */
@@ -63,6 +63,7 @@ type GatewayOptions = Pick<
   | 'UPSTREAM_MAX_CONCURRENCY_PER_OPERATION'
   | 'APQ_TTL_SECONDS'
   | 'INTROSPECTION'
+  | 'FEDERATION_SUBGRAPH'
   | 'CORS_ORIGINS'
   | 'UPSTREAM_TIMEOUT_MS'
   | 'IDEMPOTENCY_TTL_SECONDS'
@@ -167,7 +168,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
 
-  const schema = buildSchema();
+  const schema = options.FEDERATION_SUBGRAPH ? await buildSchemaAsSubgraph() : buildSchema();
   const idempotency = createIdempotency({
     ttlSeconds: options.IDEMPOTENCY_TTL_SECONDS,
     required: options.IDEMPOTENCY_REQUIRED,

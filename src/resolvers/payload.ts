@@ -1,8 +1,8 @@
 /** Turning UserFacingError into `userErrors`, and the shared steps of customer operations. */
 import type { UserError } from '../generated/graphql.js';
-import { assertMayUseProvider } from '../access/model.js';
-import { UserFacingError, userError, type UserErrorModel } from '../errors.js';
-import { parseCustomerId } from '../gateway/ids.js';
+import { assertMayUseCardPrograms, assertMayUseProvider } from '../access/model.js';
+import { UserFacingError, quoteInput, userError, type UserErrorModel } from '../errors.js';
+import { parseCustomerId, type ParsedId } from '../gateway/ids.js';
 import type { GatewayContext } from '../gateway/context.js';
 import type { ActivationOptions, ProviderAdapter } from '../providers/contract.js';
 import { toGraphqlProvider, type ProviderId } from '../providers/ids.js';
@@ -49,6 +49,29 @@ export function loadCustomer(ctx: GatewayContext, id: string, field: string[]) {
   const { provider, providerCustomerId, adapter } = customerTarget(ctx, id, field);
   if (!adapter.readCustomers) throw unsupported(provider, 'reading a customer by id', field);
   return ctx.customerLoader(provider).load(providerCustomerId);
+}
+
+/**
+ * Query.node and a Card entity reference: the client's provider and card program are checked, then
+ * UNSUPPORTED_BY_PROVIDER, as Blackhawk has no card read (nothing is called).
+ */
+export function readCard(
+  ctx: GatewayContext,
+  parsed: Extract<ParsedId, { kind: 'card' }>,
+  field: string[],
+): never {
+  assertMayUseProvider(ctx.client, parsed.provider);
+  assertMayUseCardPrograms(ctx.client, [parsed]);
+  ctx.providers.adapter(parsed.provider);
+  throw unsupported(parsed.provider, 'reading a card', field);
+}
+
+/** A card reference whose id names a customer. */
+export function notACardId(id: string, parsed: ParsedId, field: string[]): UserFacingError {
+  return userError('INVALID_INPUT', `${quoteInput(id)} is a customer id, not a card id`, {
+    field,
+    provider: parsed.provider,
+  });
 }
 
 export function unsupported(provider: ProviderId, what: string, field?: string[]): UserFacingError {

@@ -3,8 +3,8 @@ import type { ProviderOperation, Resolvers } from '../generated/graphql.js';
 import { parseGlobalId } from '../gateway/ids.js';
 import type { ProviderAdapter } from '../providers/contract.js';
 import { toGraphqlProvider } from '../providers/ids.js';
-import { loadCustomer, unsupported } from './payload.js';
-import { assertMayUseCardPrograms, assertMayUseProvider, mayUseProvider } from '../access/model.js';
+import { loadCustomer, readCard } from './payload.js';
+import { mayUseProvider } from '../access/model.js';
 
 function operations(adapter: ProviderAdapter | null): ProviderOperation[] {
   if (!adapter) return [];
@@ -38,12 +38,7 @@ export const providerResolvers: Resolvers = {
 
     async node(_parent, { id }, ctx) {
       const parsed = parseGlobalId(id, ['id']);
-      if (parsed.kind === 'card') {
-        assertMayUseProvider(ctx.client, parsed.provider);
-        assertMayUseCardPrograms(ctx.client, [parsed]);
-        ctx.providers.adapter(parsed.provider);
-        throw unsupported(parsed.provider, 'reading a card', ['id']);
-      }
+      if (parsed.kind === 'card') readCard(ctx, parsed, ['id']);
       return loadCustomer(ctx, id, ['id']);
     },
   },

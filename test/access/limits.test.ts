@@ -158,6 +158,18 @@ describe('the upstream-call estimate', () => {
       1,
     ],
     ['mutation { setCardActivationCodes(input: {codes: []}) { acceptedCount } }', {}, 1],
+    // A subgraph's _entities: one per representation, like a customer field each.
+    [
+      'query ($r: [_Any!]!) { _entities(representations: $r) { __typename } customer(id: "x") { id } }',
+      { r: new Array(7).fill({ __typename: 'Customer', id: 'fusebill:1' }) },
+      8,
+    ],
+    [
+      '{ _entities(representations: [{__typename: "Customer", id: "a"}, {__typename: "Card", id: "b"}]) { __typename } }',
+      {},
+      2,
+    ],
+    ['query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [] }, 0],
   ])('%s counts %#', (query, variables, calls) => {
     expect(estimate(query, variables)).toBe(calls);
   });

@@ -3,7 +3,8 @@ import { parse } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessRules } from '../../src/access/scopes.js';
-import { buildSchema, loadTypeDefs } from '../../src/gateway/schema.js';
+import { FEDERATION_ACCESS_RULES, buildSubgraph } from '../../src/gateway/federation.js';
+import { buildSchema, buildSchemaAsSubgraph, loadTypeDefs } from '../../src/gateway/schema.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { writeClientsFile } from '../helpers/identity.js';
 
@@ -33,6 +34,20 @@ describe('access rules in the SDL', () => {
       'Mutation.bulkUpdateCustomers': { kind: 'scopes', anyOf: [['customers:bulk']] },
       'Mutation.setCardActivationCodes': { kind: 'scopes', anyOf: [['cards:write']] },
     });
+  });
+
+  it('give the subgraph fields theirs: _entities as node, _service to any client', async () => {
+    const rules = accessRules(await buildSchemaAsSubgraph(), FEDERATION_ACCESS_RULES);
+    expect(rules.get('Query._entities')).toEqual(rules.get('Query.node'));
+    expect(rules.get('Query._entities')).toEqual({ kind: 'scopes', anyOf: [['customers:read']] });
+    expect(rules.get('Query._service')).toEqual({ kind: 'authenticated' });
+  });
+
+  it('refuse a given rule for a field whose SDL has one, and a subgraph field without one', () => {
+    const given = new Map([['Query.node', { kind: 'authenticated' } as const]]);
+    expect(() => accessRules(buildSchema(), given)).toThrow(/Query.node has a rule in the SDL/);
+    const subgraph = buildSubgraph(loadTypeDefs());
+    expect(() => accessRules(subgraph)).toThrow(/Query._entities needs exactly one access rule/);
   });
 
   it('refuse to build a schema with a root field that has no rule', () => {
