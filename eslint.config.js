@@ -3,7 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['src/generated/**', 'node_modules/**', 'dist/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'src/generated/**',
+      'examples/typescript-client/src/gql/**',
+      'node_modules/**',
+      'dist/**',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

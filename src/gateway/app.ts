@@ -8,7 +8,10 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -29,6 +32,7 @@ import type { Redis } from '../redis.js';
 import { createIdempotency, KeyedRequest, type Override } from '../idempotency/index.js';
 import { cardCodesPlugin } from './card-codes.js';
 import { createContextFactory, type GatewayContext } from './context.js';
+import { isExplorerVisit, registerExplorerAssets, sendExplorer } from './explorer.js';
 import { createFormatError } from './format-error.js';
 import { operationLog } from './operation-log.js';
 import { buildSchema, buildSchemaAsSubgraph } from './schema.js';
@@ -216,6 +220,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       // No field sets cache hints and no response is HTTP-cached: computing a policy per field is waste.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from a CDN; outside production the explorer takes its place.
+      ApolloServerPluginLandingPageDisabled(),
       // Before card-codes.ts: the estimate counts the activation codes of the variables.
       upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
       cardCodesPlugin(schema),
@@ -282,6 +288,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       'The gateway is shutting down; send the request again',
     );
 
+  // GraphiQL from node_modules for a browser's GET /graphql, outside production only.
+  const explorer = !production;
+  if (explorer) {
+    registerExplorerAssets(app, (reply) =>
+      sendError(reply, 404, 'NOT_FOUND', 'No such explorer file'),
+    );
+  }
+
   app.get('/healthz', (_request, reply) => {
     if (closing) return shuttingDown(reply);
     return reply.send({ status: 'ok' });
@@ -309,6 +323,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     void reply.header('cache-control', 'no-store');
     if (closing) return shuttingDown(reply);
+    // The explorer page is static and public; the operations it sends are admitted as any other.
+    if (explorer && isExplorerVisit(request)) return;
     const identity = await access.authenticate(request.headers, request.raw.rawHeaders);
     if (!identity.ok) {
       // The body is not read: end the connection rather than drain whatever is still coming.
@@ -361,6 +377,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // Customer and card state changes under the caller: no shared cache may keep an answer.
       void reply.header('cache-control', 'no-store');
       if (closing) return shuttingDown(reply);
+      if (explorer && isExplorerVisit(request)) return sendExplorer(reply);
       if (request.body === MULTIPART_PENDING) {
         request.body = hasPreflightHeader(request)
           ? await parseMultipart(request.raw, reply.raw, bodyOptions)

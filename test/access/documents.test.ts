@@ -13,6 +13,9 @@ import { ManifestError, loadManifest } from '../../src/access/documents.js';
 import { createRedis, closeRedis, ensureConnected } from '../../src/redis.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { writeClientsFile } from '../helpers/identity.js';
+import { REDIS_URL, requireRedis } from '../helpers/redis.js';
+
+const redisUp = await requireRedis();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const TRUSTED = 'query ReadCustomer($id: ID!) { customer(id: $id) { id status } }';
@@ -159,11 +162,11 @@ describe('the manifest', () => {
   });
 });
 
-describe('automatic persisted queries with @apollo/client, across replicas', () => {
+describe.runIf(redisUp)('automatic persisted queries with @apollo/client, across replicas', () => {
   let replicas: TestGateway[];
   const prefix = `switchyard-test-${randomUUID()}:`;
   beforeAll(async () => {
-    const env = { REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix };
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix };
     replicas = [await startTestGateway(env), await startTestGateway(env)];
   });
   afterAll(() => Promise.all(replicas.map((gw) => gw.close())));
@@ -214,7 +217,7 @@ describe('automatic persisted queries with @apollo/client, across replicas', () 
     await run(second);
     expect(second.sent).toEqual([{ hashOnly: true }]);
 
-    const redis = createRedis('redis://127.0.0.1:6379', prefix);
+    const redis = createRedis(REDIS_URL, prefix);
     try {
       await ensureConnected(redis);
       const keys = await redis.keys(`${prefix}apq:*`);

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { killProcesses, startProcess } from '../helpers/process.js';
 import { writeClientsFile } from '../helpers/identity.js';
+import { REDIS_URL, requireRedis } from '../helpers/redis.js';
+
+const redisUp = await requireRedis();
 
 const READ = '{ customer(id: "fusebill:12000750") { status } }';
 const clientsFile = () =>
@@ -16,14 +19,14 @@ const clientsFile = () =>
     { id: 'other', keys: ['k-other'], scopes: ['customers:read'], rateLimitPerMinute: 5 },
   ]);
 
-describe('client rate limit across two gateway processes', () => {
+describe.runIf(redisUp)('client rate limit across two gateway processes', () => {
   afterAll(killProcesses);
 
   it('admits the limit across both processes and refuses the rest with 429', async () => {
     const env = {
       PORT: '0',
       CLIENTS_FILE: clientsFile(),
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
       REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
     };
     const urls = await Promise.all([startProcess(env).url(20_000), startProcess(env).url(20_000)]);
@@ -49,12 +52,12 @@ describe('client rate limit across two gateway processes', () => {
   }, 30_000);
 });
 
-describe('client rate limit across replicas in one process', () => {
+describe.runIf(redisUp)('client rate limit across replicas in one process', () => {
   let replicas: TestGateway[];
   beforeAll(async () => {
     const env = {
       CLIENTS_FILE: clientsFile(),
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
       REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
     };
     replicas = [await startTestGateway(env), await startTestGateway(env)];

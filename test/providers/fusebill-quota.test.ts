@@ -11,6 +11,9 @@ import { startFusebillSandbox, type FusebillSandboxState } from '../../src/sandb
 import type { SandboxHandle } from '../../src/sandbox/server.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { killProcesses, startProcess } from '../helpers/process.js';
+import { REDIS_URL, requireRedis } from '../helpers/redis.js';
+
+const redisUp = await requireRedis();
 
 const READ = `query ($id: ID!) { customer(id: $id) { status } }`;
 const ACTIVATE = `mutation ($input: ActivateCustomerInput!) {
@@ -145,9 +148,9 @@ describe('SANDBOX_ENFORCE_QUOTA=true', () => {
   });
 });
 
-describe('one fusebill budget shared by two gateway processes through Redis', () => {
+describe.runIf(redisUp)('one fusebill budget shared by two gateway processes through Redis', () => {
   const prefix = `switchyard-test-${randomUUID()}:`;
-  const redis = createRedis('redis://127.0.0.1:6379', prefix);
+  const redis = createRedis(REDIS_URL, prefix);
   let sandbox: SandboxHandle<FusebillSettings, FusebillSandboxState>;
   let urls: string[];
 
@@ -160,7 +163,7 @@ describe('one fusebill budget shared by two gateway processes through Redis', ()
       FUSEBILL_API_KEY: sandbox.settings.apiKey,
       FUSEBILL_RATE_LIMIT_PER_MINUTE: '20',
       UPSTREAM_TIMEOUT_MS: '3000',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
       REDIS_KEY_PREFIX: prefix,
     };
     urls = await Promise.all([startProcess(env).url(20_000), startProcess(env).url(20_000)]);

