@@ -12,9 +12,10 @@ export interface GatewayProcess {
   url(timeoutMs?: number): Promise<string>;
 }
 
+/** Metrics are off unless `env` sets METRICS_PORT: processes running at once would share 9464. */
 export function startProcess(env: Record<string, string>): GatewayProcess {
   const child = spawn(process.execPath, ENTRY, {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
