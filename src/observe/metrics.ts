@@ -170,6 +170,9 @@ export function createMetrics(): Metrics {
     client: rateLimited.labels('client'),
     provider: rateLimited.labels('provider'),
   };
+  // Both scopes are shown from the start, at 0, so rate() over them works from the first scrape.
+  rateLimitedChildren.client.inc(0);
+  rateLimitedChildren.provider.inc(0);
   const unknownSeen = new Map<ProviderId, Set<string>>();
 
   const provider = (id: ProviderId): ProviderMetrics => {
