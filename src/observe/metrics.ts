@@ -80,7 +80,7 @@ class Children<T> {
 /** What one provider's HTTP clients record (src/observe/upstream.ts calls it). */
 export interface ProviderMetrics {
   attempt(operation: string, outcome: number | string, seconds: number): void;
-  called(request: HttpRequest, error: unknown): void;
+  called(request: HttpRequest, error: unknown, status?: number): void;
 }
 
 export interface Metrics extends AdapterTelemetry {
@@ -190,14 +190,19 @@ export function createMetrics(): Metrics {
         }
         duration.observe(seconds);
       },
-      called(request, error) {
+      called(request, error, status) {
         const code = error instanceof UpstreamError ? error.code : error ? 'INTERNAL' : 'ok';
         if (code === GatewayErrorCode.PROVIDER_RATE_LIMITED) rateLimitedChildren.provider.inc();
         if (!request.anonymous) return;
-        let child = tokens.get(code);
+        // A token endpoint's 4xx is a refusal of our credentials (oauth.ts says so to the caller).
+        const outcome =
+          code === 'ok' && status !== undefined && status >= 300
+            ? GatewayErrorCode.PROVIDER_AUTH_FAILED
+            : code;
+        let child = tokens.get(outcome);
         if (!child) {
-          child = tokenFetches.labels(id, code);
-          tokens.set(code, child);
+          child = tokenFetches.labels(id, outcome);
+          tokens.set(outcome, child);
         }
         child.inc();
       },

@@ -19,9 +19,9 @@ export function providerObserver(metrics?: ProviderMetrics): ProviderObserver {
     attempt(operation, outcome, ms) {
       metrics?.attempt(operation, outcome, ms / 1000);
     },
-    called(request, error) {
+    called(request, error, status) {
       if (error === undefined) lastAnswerAt = Date.now();
-      metrics?.called(request, error);
+      metrics?.called(request, error, status);
     },
   };
 }

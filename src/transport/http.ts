@@ -325,7 +325,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const response = circuit
         ? await circuit.run(() => call(request, deadline))
         : await call(request, deadline);
-      observer?.called(request, undefined);
+      observer?.called(request, undefined, response.statusCode);
       return response;
     } catch (error) {
       observer?.called(request, error);

@@ -46,8 +46,11 @@ export interface UpstreamObserver {
    * with. Called for every attempt, retries and token requests included.
    */
   attempt(operation: string, outcome: number | string, ms: number): void;
-  /** A call ended, all its attempts done: `error` undefined when the adapter got an answer. */
-  called(request: HttpRequest, error: unknown): void;
+  /**
+   * A call ended, all its attempts done: `error` undefined when the adapter got an answer (a 2xx,
+   * or a 4xx it maps itself), whose `status` is given.
+   */
+  called(request: HttpRequest, error: unknown, status?: number): void;
 }
 
 /** Tracing of upstream calls (src/observe/tracing.ts); absent when tracing is off. */

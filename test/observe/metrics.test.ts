@@ -247,3 +247,40 @@ describe('metrics of access, trusted documents and idempotency', () => {
     expect(text).not.toContain('k-small');
   });
 });
+
+describe('token fetch metrics', () => {
+  it('counts a token request the provider refuses as PROVIDER_AUTH_FAILED', async () => {
+    const gw = await startTestGateway({}, { metrics: true });
+    try {
+      gw.sandbox('blackhawk').inject({
+        match: (request) => request.path === '/api/auth',
+        action: { kind: 'respond', response: { status: 400, body: { error: 'invalid_client' } } },
+      });
+      const res = await gw.graphql(SET, {
+        input: {
+          codes: [
+            {
+              programNumber: '95000000',
+              proxyNumber: '6039530400000000002',
+              activationCode: 'Ab12Cd35',
+            },
+          ],
+        },
+      });
+      expect(JSON.stringify(res.body)).toContain('PROVIDER_AUTH_FAILED');
+      const { samples } = await scrape(gw);
+      expect(
+        samples.get(
+          'switchyard_upstream_token_fetches_total{provider="blackhawk",outcome="PROVIDER_AUTH_FAILED"}',
+        ),
+      ).toBe(1);
+      expect(
+        samples.get(
+          'switchyard_upstream_requests_total{provider="blackhawk",call="token",outcome="4xx"}',
+        ),
+      ).toBe(1);
+    } finally {
+      await gw.close();
+    }
+  });
+});
