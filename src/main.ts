@@ -30,6 +30,10 @@ async function main() {
   const running = await startSwitchyard(config, log, redis).catch(
     (error: NodeJS.ErrnoException) => {
       if (error instanceof ClientsFileError || error instanceof ManifestError) fatal(error.message);
+      if (error.code === 'EADDRINUSE' && (error as { port?: number }).port === config.METRICS_PORT)
+        fatal(
+          `Cannot serve metrics on ${config.HOST}:${config.METRICS_PORT}: the port is in use (set METRICS_PORT, or off)`,
+        );
       if (error.code === 'EADDRINUSE')
         fatal(`Cannot listen on ${config.HOST}:${config.PORT}: the port is in use (set PORT)`);
       if (error.code === 'EADDRNOTAVAIL')
@@ -41,6 +45,7 @@ async function main() {
   const { gateway, providers, access } = running;
   log.info('gateway listening', {
     url: gateway.url,
+    metrics: running.metricsUrl ?? 'off',
     providers: Object.fromEntries(providers.list.map((p) => [p.id, p.mode])),
     access: access.open ? 'open' : 'clients',
   });

@@ -16,6 +16,8 @@ export function gatewayEnv(
   return {
     PORT: '0',
     LOG_LEVEL: 'info',
+    // Off: gateways measured side by side would share METRICS_PORT; price it with AFTER_ENV.
+    METRICS_PORT: 'off',
     // Open, as the gateway has always been measured; scenario 1 prices authentication beside it.
     AUTH_DISABLED: 'true',
     DISABLED_PROVIDERS: 'enkash',

@@ -7,6 +7,18 @@ import type { RegisteredProvider } from '../providers/contract.js';
 import { PROVIDER_IDS, isProviderId, type ProviderId } from '../providers/ids.js';
 import { flag, positiveInt, secureUrl } from './shared.js';
 
+/** An OTLP collector URL: http or https. */
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      return /^https?:$/.test(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL');
+
 const gatewayEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -28,6 +40,30 @@ const gatewayEnv = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(72_000),
   SHUTDOWN_GRACE_MS: positiveInt(15_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+  METRICS_PORT: z
+    .string()
+    .trim()
+    .default('9464')
+    .transform((value, ctx) => {
+      if (value.toLowerCase() === 'off') return null;
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'must be a port (1-65535), or 0 or off' });
+        return null;
+      }
+      return port === 0 ? null : port;
+    }),
+  OTEL_SDK_DISABLED: flag(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(['http/protobuf', 'http/json'], {
+      message: 'must be http/protobuf or http/json (grpc is not supported)',
+    })
+    .default('http/protobuf'),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('switchyard'),
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(0).default(5_000),
   SANDBOX_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   SANDBOX_ENFORCE_QUOTA: flag(false),
   CLIENTS_FILE: z.string().trim().min(1).optional(),

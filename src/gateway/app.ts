@@ -4,6 +4,7 @@
  * HTTP layer refuses itself, and a bounded graceful close.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -15,9 +16,12 @@ import {
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Kind, parse } from 'graphql';
 import type { Access, Client } from '../access/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Tracing } from '../observe/tracing.js';
 import type { ProviderSet } from '../providers/runtime.js';
 import {
   ClientRequestError,
@@ -42,8 +46,9 @@ export interface Gateway {
   readonly url: string;
   readonly httpServer: Server;
   /**
-   * Stops accepting connections, lets running requests finish (new requests on open connections
-   * get 503), and after SHUTDOWN_GRACE_MS closes whatever is still open.
+   * Turns /readyz to 503, waits SHUTDOWN_DELAY_MS (still serving) so load balancers stop sending,
+   * then stops accepting connections, lets running requests finish (new requests on open
+   * connections get 503), and after SHUTDOWN_GRACE_MS closes whatever is still open.
    */
   stop(): Promise<void>;
 }
@@ -59,6 +64,7 @@ type GatewayOptions = Pick<
   | 'HTTP_REQUEST_TIMEOUT_MS'
   | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
   | 'SHUTDOWN_GRACE_MS'
+  | 'SHUTDOWN_DELAY_MS'
   | 'MAX_DEPTH'
   | 'MAX_ALIASES'
   | 'MAX_ROOT_FIELDS'
@@ -74,7 +80,31 @@ type GatewayOptions = Pick<
   | 'IDEMPOTENCY_REQUIRED'
   | 'IDEMPOTENCY_MAX_ENTRIES'
   | 'IDEMPOTENCY_MAX_BYTES'
-> & { providers: ProviderSet; log: Logger; access: Access; redis?: Redis };
+> & {
+  providers: ProviderSet;
+  log: Logger;
+  access: Access;
+  redis?: Redis;
+  metrics?: Metrics;
+  tracing?: Tracing;
+};
+
+/** The operation names of the trusted documents: the only client-chosen names metrics label. */
+function trustedOperationNames(documents: ReadonlyMap<string, string>): Set<string> {
+  const names = new Set<string>();
+  for (const body of documents.values()) {
+    try {
+      for (const definition of parse(body).definitions) {
+        if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) {
+          names.add(definition.name.value);
+        }
+      }
+    } catch {
+      // A document that does not parse fails when it is run; it names nothing here.
+    }
+  }
+  return names;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -225,7 +255,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       // Before card-codes.ts: the estimate counts the activation codes of the variables.
       upstreamCallsPlugin(options.MAX_UPSTREAM_CALLS),
       cardCodesPlugin(schema),
-      operationLog(),
+      operationLog({
+        metrics: options.metrics,
+        tracing: options.tracing,
+        trustedNames: trustedOperationNames(options.access.documents),
+        rootFields: new Set([
+          ...Object.keys(schema.getQueryType()?.getFields() ?? {}),
+          ...Object.keys(schema.getMutationType()?.getFields() ?? {}),
+        ]),
+      }),
       // Last: a request the other plugins refuse never takes its idempotency key.
       idempotency.plugin,
     ],
@@ -256,7 +294,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     uploadMaxFileBytes: options.UPLOAD_MAX_FILE_BYTES,
     maxConcurrencyPerOperation: options.UPSTREAM_MAX_CONCURRENCY_PER_OPERATION,
+    tracing: options.tracing,
+    telemetry: options.metrics,
   });
+  const { metrics } = options;
   const { access } = options;
   /** The request's client: set by the access hook, or the open client on an open gateway. */
   const clientOf = (request: FastifyRequest): Client => {
@@ -267,12 +308,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const graphql = fastifyApolloHandler(apollo, {
     context: (request) =>
-      Promise.resolve(contextFor(request.id, clientOf(request), request.idempotency ?? undefined)),
+      Promise.resolve(
+        contextFor(
+          request.id,
+          clientOf(request),
+          request.idempotency ?? undefined,
+          request.headers,
+        ),
+      ),
   });
 
   // Set when the close starts. A request that arrives after it gets 503, and every answer from
   // then on ends its connection, so a kept-alive client cannot hold the drain open.
   let closing = false;
+  // Set when the stop is asked for (SIGTERM): /readyz answers 503 from then on, while requests
+  // are still served for SHUTDOWN_DELAY_MS, so load balancers stop sending before the drain.
+  let stopRequested = false;
+  // Set once the server listens: everything it needs (configuration, sandboxes, clients file,
+  // Redis when configured) was loaded before.
+  let started = false;
   const sendError = (reply: FastifyReply, status: number, code: string, message: string) => {
     if (closing) void reply.header('connection', 'close');
     return reply
@@ -301,12 +355,48 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     return reply.send({ status: 'ok' });
   });
 
+  // Readiness: whether to send this gateway traffic. A provider being down does not make it
+  // unready (the others still answer, and its calls fail fast with coded errors); the body says
+  // how each one is doing.
+  app.get('/readyz', (_request, reply) => {
+    const status = stopRequested ? 'stopping' : started ? 'ready' : 'starting';
+    const now = Date.now();
+    const body = {
+      status,
+      ...(options.redis ? { redis: options.redis.status === 'ready' ? 'up' : 'down' } : {}),
+      providers: Object.fromEntries(
+        providers.list.map((p) => {
+          const last = p.observer?.lastAnswerAt ?? null;
+          return [
+            p.id,
+            {
+              mode: p.mode,
+              circuit: p.circuit?.state ?? null,
+              lastAnswerAgoMs: last === null ? null : now - last,
+            },
+          ];
+        }),
+      ),
+    };
+    if (closing) void reply.header('connection', 'close');
+    return reply
+      .code(status === 'ready' ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(body);
+  });
+
   app.decorateRequest('client', null);
   app.decorateRequest('idempotency', null);
   /** A stored answer again, byte for byte, or an idempotency refusal; nothing runs. */
   const sendOverride = (reply: FastifyReply, override: Override) => {
-    if (override.kind === 'refuse')
+    if (override.kind === 'refuse') {
+      if (metrics) {
+        if (override.code === 'IDEMPOTENCY_KEY_IN_USE') metrics.idempotency('in_use');
+        else if (override.code === 'IDEMPOTENCY_KEY_MISMATCH') metrics.idempotency('mismatch');
+      }
       return sendError(reply, override.status, override.code, override.message);
+    }
+    metrics?.idempotency('replayed');
     const { answer } = override;
     if (closing) void reply.header('connection', 'close');
     return reply
@@ -349,6 +439,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     const admission = await access.limiter.admit(identity.client);
     if (!admission.ok) {
+      metrics?.rateLimited('client');
       if (hasBody(request)) void reply.header('connection', 'close');
       void reply.header('retry-after', String(admission.retryAfterS));
       return reply
@@ -407,6 +498,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const body = await graphql.call(app, request, reply);
       if (keyed) {
         if (keyed.override) return sendOverride(reply, keyed.override);
+        if (keyed.reconciling) metrics?.idempotency('reconciled');
         await idempotency.finish(
           keyed,
           reply.statusCode,
@@ -461,11 +553,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   await app.listen({ port: options.PORT, host: options.HOST });
+  started = true;
   const { address, port } = app.server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    stopRequested = true;
+    if (options.SHUTDOWN_DELAY_MS > 0) {
+      log.info('not ready: serving on while load balancers notice', {
+        delayMs: options.SHUTDOWN_DELAY_MS,
+      });
+      await sleep(options.SHUTDOWN_DELAY_MS);
+    }
     closing = true;
     // Node closes the connections that are idle when the close starts; one whose answer was
     // already on its way then becomes idle and would wait out its keep-alive. Swept here.

@@ -3,10 +3,12 @@
  * on the hot path, so it holds no closures: loaders are made on first use, for the providers an
  * operation actually touches.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import DataLoader from 'dataloader';
 import type { Client } from '../access/model.js';
 import type { KeyedRequest } from '../idempotency/index.js';
 import type { Logger } from '../log.js';
+import type { OperationTrace, Tracing } from '../observe/tracing.js';
 import type {
   CallContext,
   CardCodeRecord,
@@ -15,7 +17,7 @@ import type {
 } from '../providers/contract.js';
 import type { ProviderSet } from '../providers/runtime.js';
 import { createLimiter, type Limiter } from '../transport/limit.js';
-import type { OperationSlots } from '../transport/types.js';
+import type { AdapterTelemetry, OperationSlots } from '../transport/types.js';
 
 /** Largest number of ids one DataLoader batch hands to an adapter. */
 const MAX_BATCH = 100;
@@ -38,6 +40,8 @@ export interface GatewayContext {
   cardCodes?: Map<string, CardCodeRecord[]>;
   /** The Idempotency-Key state of a keyed POST: mutation fields note outcomes and reconcile here. */
   idempotency?: KeyedRequest;
+  /** The operation's span, when tracing is on (ended by the operation log plugin). */
+  trace?: OperationTrace;
 }
 
 /** What does not change between requests. */
@@ -47,6 +51,10 @@ export interface ContextOptions {
   uploadMaxFileBytes: number;
   /** UPSTREAM_MAX_CONCURRENCY_PER_OPERATION */
   maxConcurrencyPerOperation: number;
+  /** Tracing, when on: a span per operation, its trace id on every log line. */
+  tracing?: Tracing;
+  /** What adapters count (metrics), when metrics are on. */
+  telemetry?: AdapterTelemetry;
 }
 
 /** One operation's slots per provider, made on first use. */
@@ -70,6 +78,7 @@ class RequestContext implements GatewayContext {
   readonly limits: { uploadMaxFileBytes: number };
   readonly startedAt = performance.now();
   cardCodes?: Map<string, CardCodeRecord[]>;
+  readonly trace: OperationTrace | undefined;
   private loaders: Map<ProviderId, DataLoader<string, CustomerModel | null>> | undefined;
 
   constructor(
@@ -77,12 +86,20 @@ class RequestContext implements GatewayContext {
     readonly client: Client,
     shared: ContextOptions & { limits: { uploadMaxFileBytes: number } },
     readonly idempotency: KeyedRequest | undefined,
+    headers: IncomingHttpHeaders,
   ) {
-    this.log = shared.log.child({ requestId, clientId: client.id });
+    this.trace = shared.tracing?.startOperation(headers);
+    this.log = shared.log.child(
+      this.trace
+        ? { requestId, clientId: client.id, traceId: this.trace.traceId }
+        : { requestId, clientId: client.id },
+    );
     this.call = {
       requestId,
       log: this.log,
       slots: new Slots(shared.maxConcurrencyPerOperation),
+      trace: this.trace?.context,
+      telemetry: shared.telemetry,
     };
     this.providers = shared.providers;
     this.limits = shared.limits;
@@ -110,8 +127,13 @@ class RequestContext implements GatewayContext {
 /** Returns the per-request context factory; the shared parts are bound once here. */
 export function createContextFactory(
   options: ContextOptions,
-): (requestId: string, client: Client, idempotency?: KeyedRequest) => GatewayContext {
+): (
+  requestId: string,
+  client: Client,
+  idempotency: KeyedRequest | undefined,
+  headers: IncomingHttpHeaders,
+) => GatewayContext {
   const shared = { ...options, limits: { uploadMaxFileBytes: options.uploadMaxFileBytes } };
-  return (requestId, client, idempotency) =>
-    new RequestContext(requestId, client, shared, idempotency);
+  return (requestId, client, idempotency, headers) =>
+    new RequestContext(requestId, client, shared, idempotency, headers);
 }

@@ -1,6 +1,10 @@
-/** One JSON log line per GraphQL operation: its name, duration, public error codes and providers. */
+/**
+ * One JSON log line per GraphQL operation: its name, duration, public error codes and providers;
+ * and, from the same summary, the operation's metrics and the end of its span.
+ */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { Kind, type OperationDefinitionNode } from 'graphql';
 import {
   causeOf,
   ForbiddenError,
@@ -8,6 +12,8 @@ import {
   UpstreamError,
   UserFacingError,
 } from '../errors.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Tracing } from '../observe/tracing.js';
 import type { GatewayContext } from './context.js';
 
 /** The public code (and provider) of an error as the client sees it, for the operation log. */
@@ -45,26 +51,82 @@ function countUserErrors(data: Record<string, unknown>): number | undefined {
   return total;
 }
 
+/** The code of the first entry of any payload's userErrors, if there is one. */
+function firstUserErrorCode(data: Record<string, unknown>): string | undefined {
+  for (const value of Object.values(data)) {
+    const list = (value as { userErrors?: unknown } | null)?.userErrors;
+    if (!Array.isArray(list)) continue;
+    const code = (list[0] as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+export interface OperationTelemetry {
+  metrics?: Metrics;
+  tracing?: Tracing;
+  /**
+   * Operation names that may be metric labels: those of the trusted documents. Any other
+   * operation is labelled by its first root field (a schema field name), else `other`.
+   */
+  trustedNames: ReadonlySet<string>;
+  /** The schema's Query and Mutation field names. */
+  rootFields: ReadonlySet<string>;
+}
+
+/** The `operation` label: bounded by the trusted documents' names and the schema's root fields. */
+export function operationLabel(
+  operationName: string | undefined | null,
+  operation: OperationDefinitionNode | undefined,
+  telemetry: Pick<OperationTelemetry, 'trustedNames' | 'rootFields'>,
+): string {
+  if (operationName && telemetry.trustedNames.has(operationName)) return operationName;
+  const first = operation?.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD && telemetry.rootFields.has(first.name.value)
+    ? first.name.value
+    : 'other';
+}
+
 // One listener for every request: the start time lives in the context, so nothing is allocated
 // per request to hold it.
-const listener: GraphQLRequestListener<GatewayContext> = {
-  willSendResponse({ contextValue: ctx, operationName, response, errors }) {
-    const summaries = errors?.length ? errors.map(errorSummary) : undefined;
-    const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-    ctx.log.info('graphql operation', {
-      operationName: operationName ?? null,
-      durationMs: Math.round((performance.now() - ctx.startedAt) * 10) / 10,
-      errorCodes: summaries?.map((s) => s.code),
-      errorProviders: summaries?.some((s) => s.provider)
-        ? [...new Set(summaries.map((s) => s.provider).filter(Boolean))]
-        : undefined,
-      userErrorCount: body?.data ? countUserErrors(body.data) : undefined,
-    });
-    return Promise.resolve();
-  },
-};
-const started = Promise.resolve(listener);
+function listenerFor(telemetry: OperationTelemetry): GraphQLRequestListener<GatewayContext> {
+  const { metrics } = telemetry;
+  return {
+    willSendResponse({ contextValue: ctx, operationName, operation, response, errors }) {
+      const summaries = errors?.length ? errors.map(errorSummary) : undefined;
+      const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      const durationMs = performance.now() - ctx.startedAt;
+      ctx.log.info('graphql operation', {
+        operationName: operationName ?? null,
+        durationMs: Math.round(durationMs * 10) / 10,
+        errorCodes: summaries?.map((s) => s.code),
+        errorProviders: summaries?.some((s) => s.provider)
+          ? [...new Set(summaries.map((s) => s.provider).filter(Boolean))]
+          : undefined,
+        userErrorCount: body?.data ? countUserErrors(body.data) : undefined,
+      });
+      if (metrics || ctx.trace) {
+        const label = operationLabel(operationName, operation, telemetry);
+        const type = operation?.operation ?? 'unknown';
+        const outcome =
+          summaries?.[0]?.code ?? (body?.data ? firstUserErrorCode(body.data) : undefined) ?? 'ok';
+        metrics?.operation(label, type, outcome, durationMs / 1000);
+        if (ctx.trace) {
+          telemetry.tracing?.endOperation(
+            ctx.trace,
+            type,
+            operationName ?? label,
+            outcome,
+            ctx.client.id,
+          );
+        }
+      }
+      return Promise.resolve();
+    },
+  };
+}
 
-export function operationLog(): ApolloServerPlugin<GatewayContext> {
+export function operationLog(telemetry: OperationTelemetry): ApolloServerPlugin<GatewayContext> {
+  const started = Promise.resolve(listenerFor(telemetry));
   return { requestDidStart: () => started };
 }

@@ -2,6 +2,9 @@
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayErrorCode, UpstreamError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../observe/metrics.js';
+import type { Tracing } from '../observe/tracing.js';
+import { providerObserver, type ProviderObserver } from '../observe/upstream.js';
 import type { Redis } from '../redis.js';
 import type { SandboxHandle } from '../sandbox/server.js';
 import { createCircuit, type ProviderCircuit } from '../transport/circuit.js';
@@ -25,6 +28,8 @@ export interface StartedProvider {
   sandbox: SandboxHandle<unknown> | null;
   /** The provider's circuit breaker; null when it is disabled. */
   circuit: ProviderCircuit | null;
+  /** Its HTTP clients' report (the last answer's time, metrics); null when it is disabled. */
+  observer: ProviderObserver | null;
 }
 
 export class ProviderSet {
@@ -94,6 +99,10 @@ export interface UpstreamPolicy {
   rejections: RejectionLedger;
   /** Each provider's request budget (none when absent), shared by replicas when REDIS_URL is set. */
   quotas?: Partial<Record<ProviderId, ProviderQuota>>;
+  /** The gateway's metrics, when METRICS_PORT is on. */
+  metrics?: Metrics;
+  /** Tracing, when an OTLP endpoint is configured. */
+  tracing?: Tracing;
 }
 
 /**
@@ -105,8 +114,10 @@ export function providerDeps(
   id: ProviderId,
   policy: UpstreamPolicy,
   circuit: ProviderCircuit = providerCircuit(id, policy),
+  observer: ProviderObserver = providerObserver(policy.metrics?.provider(id)),
 ): ProviderDeps {
   const log = policy.log.child({ provider: id });
+  const { tracing } = policy;
   return {
     log,
     batchConcurrency: policy.batchConcurrency,
@@ -121,6 +132,8 @@ export function providerDeps(
         readRetries: policy.readRetries,
         circuit,
         log,
+        observer,
+        ...(tracing && { tracer: tracing.upstream(id, options.baseUrl) }),
         ...(policy.quotas?.[id] && { quota: policy.quotas[id] }),
       }),
   };
@@ -164,6 +177,7 @@ export async function startProviders(
   config: GatewayConfig,
   log: Logger,
   redis?: Redis,
+  telemetry: { metrics?: Metrics; tracing?: Tracing } = {},
 ): Promise<ProviderSet> {
   const policy: UpstreamPolicy = {
     log,
@@ -178,18 +192,28 @@ export async function startProviders(
       ? redisLedger(redis, log, config.REJECTED_LOGINS_TTL_MS)
       : memoryLedger(config.REJECTED_LOGINS_TTL_MS),
     quotas: createProviderQuotas(providerRateLimits(registry, config), redis, log),
+    ...telemetry,
   };
   const started = await Promise.all(
     registry.map(async (provider): Promise<StartedProvider> => {
       if (config.disabled.has(provider.id)) {
-        return { id: provider.id, mode: 'DISABLED', adapter: null, sandbox: null, circuit: null };
+        return {
+          id: provider.id,
+          mode: 'DISABLED',
+          adapter: null,
+          sandbox: null,
+          circuit: null,
+          observer: null,
+        };
       }
       const circuit = providerCircuit(provider.id, policy);
-      const result = await provider.start(config.env, providerDeps(provider.id, policy, circuit), {
+      const observer = providerObserver(policy.metrics?.provider(provider.id));
+      const deps = providerDeps(provider.id, policy, circuit, observer);
+      const result = await provider.start(config.env, deps, {
         latencyMs: config.SANDBOX_LATENCY_MS,
         enforceQuota: config.SANDBOX_ENFORCE_QUOTA,
       });
-      return { id: provider.id, ...result, circuit };
+      return { id: provider.id, ...result, circuit, observer };
     }),
   );
   return new ProviderSet(started);

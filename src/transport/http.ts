@@ -64,7 +64,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   // Provider quota (quota.ts): every attempt takes one unit of the provider's budget before it is
   // sent, and every answer's rate-limit report (when the provider has one) may tighten it.
-  const { quota, quotaReport } = options;
+  const { quota, quotaReport, observer, tracer } = options;
   const takeBudget = async (quota: ProviderQuota, request: HttpRequest, deadline: number) => {
     if (deadline <= Date.now()) return; // out of time: the caller says so, without spending budget
     // A token fetch is not a read that may starve writes: every call behind it waits for it.
@@ -100,6 +100,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const started = Date.now();
     const log = logFor(request);
     const requestId = request.scope?.requestId;
+    const headers: Record<string, string> = {
+      ...request.headers,
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...(authorization ? { authorization } : {}),
+    };
+    // Only with tracing on: the attempt's span, its traceparent written into the headers.
+    const span = tracer?.startAttempt(request, headers);
     try {
       const response = await instance(request.path.replace(/^\//, ''), {
         method: request.method,
@@ -110,23 +117,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(request.body !== undefined && {
           body: typeof request.body === 'function' ? request.body() : request.body,
         }),
-        headers: {
-          ...request.headers,
-          ...(requestId ? { 'x-request-id': requestId } : {}),
-          ...(authorization ? { authorization } : {}),
-        },
+        headers,
         timeout: { request: remaining },
       });
+      const durationMs = Date.now() - started;
+      observer?.attempt(request.operation, response.statusCode, durationMs);
+      span?.end(response.statusCode);
       log.debug('upstream call', {
         provider,
         operation: request.operation,
         status: response.statusCode,
-        durationMs: Date.now() - started,
+        durationMs,
       });
       if (quota) await observeBudget(quota, response.headers);
       return response;
     } catch (error) {
-      throw mapRequestError(error, request, provider, Date.now() - started, log);
+      const durationMs = Date.now() - started;
+      const failure = mapRequestError(error, request, provider, durationMs, log);
+      observer?.attempt(request.operation, failure.code, durationMs);
+      span?.end(failure.code);
+      throw failure;
     }
   };
 
@@ -312,9 +322,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       throw outOfTime(request);
     }
     try {
-      return circuit
+      const response = circuit
         ? await circuit.run(() => call(request, deadline))
         : await call(request, deadline);
+      observer?.called(request, undefined, response.statusCode);
+      return response;
+    } catch (error) {
+      observer?.called(request, error);
+      throw error;
     } finally {
       shared();
       own();

@@ -4,6 +4,7 @@
  * the one signal the token cache gives the HTTP client, so http.ts, token-cache.ts and wire.ts
  * import this file and never each other.
  */
+import type { Context } from '@opentelemetry/api';
 import type { Headers, Method } from 'got';
 import type { Logger } from '../log.js';
 import type { ProviderId } from '../providers/ids.js';
@@ -23,6 +24,44 @@ export interface CallContext {
   log: Logger;
   /** The operation's own share of each provider's connection slots; absent for shared work. */
   slots?: OperationSlots;
+  /** The operation's trace context (its span), when tracing is on: provider spans are its children. */
+  trace?: Context;
+  /** The gateway's counters a provider adapter reports to; absent when metrics are off. */
+  telemetry?: AdapterTelemetry;
+}
+
+/** What an adapter reports beside its answer (src/observe/metrics.ts counts it). */
+export interface AdapterTelemetry {
+  /** The provider sent a status its table does not know (mapped to UNKNOWN). */
+  unknownStatus(provider: ProviderId, value: string): void;
+}
+
+/**
+ * What the HTTP client reports of one provider's traffic (src/observe/upstream.ts): metrics when
+ * they are on, and the time of the last answer, which /readyz shows.
+ */
+export interface UpstreamObserver {
+  /**
+   * One HTTP exchange ended after `ms`: the answer's status, or the UpstreamError code it failed
+   * with. Called for every attempt, retries and token requests included.
+   */
+  attempt(operation: string, outcome: number | string, ms: number): void;
+  /**
+   * A call ended, all its attempts done: `error` undefined when the adapter got an answer (a 2xx,
+   * or a 4xx it maps itself), whose `status` is given.
+   */
+  called(request: HttpRequest, error: unknown, status?: number): void;
+}
+
+/** Tracing of upstream calls (src/observe/tracing.ts); absent when tracing is off. */
+export interface UpstreamTracer {
+  /** Starts the CLIENT span of one attempt and writes its `traceparent` into `headers`. */
+  startAttempt(request: HttpRequest, headers: Record<string, string>): AttemptSpan;
+}
+
+export interface AttemptSpan {
+  /** Ends the span with the answer's status or the failure's code. */
+  end(outcome: number | string): void;
 }
 
 /**
@@ -146,6 +185,10 @@ export interface HttpClientOptions extends ProviderHttpOptions {
   log: Logger;
   /** This provider's request budget; absent when it has no limit. */
   quota?: ProviderQuota;
+  /** Metrics and last-answer time of this provider; shared by its clients. */
+  observer?: UpstreamObserver;
+  /** A span per attempt, when tracing is on. */
+  tracer?: UpstreamTracer;
 }
 
 /** What the HTTP client needs of a provider's circuit breaker (transport/circuit.ts). */

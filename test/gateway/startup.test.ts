@@ -81,6 +81,7 @@ describe('process start-up', () => {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         PORT: '0',
+        METRICS_PORT: 'off',
         SANDBOX_LATENCY_MS: '600',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -47,16 +47,28 @@ export interface TestGateway {
     file: { content: string | Uint8Array; filename?: string; type?: string },
     preflight?: boolean,
   ): Promise<GraphqlResponse<D>>;
+  /** http://host:port/metrics when started with `{ metrics: true }`. */
+  metricsUrl: string | undefined;
   /** The embedded sandbox of a provider, with its journal, fault injection and state. */
   sandbox<State = any>(id: ProviderId): SandboxHandle<unknown, State>;
   close(): Promise<void>;
 }
 
+/**
+ * Metrics are off unless `metrics` is set: then their endpoint takes a free port (a fixed
+ * METRICS_PORT would collide between gateways running at once).
+ */
 export async function startTestGateway(
   env: Record<string, string | undefined> = {},
+  options: { metrics?: boolean } = {},
 ): Promise<TestGateway> {
   const lines: string[] = [];
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'debug', ...env }, PROVIDERS);
+  const config = loadConfig(
+    { PORT: '0', LOG_LEVEL: 'debug', METRICS_PORT: 'off', ...env },
+    PROVIDERS,
+  );
+  // 0 is "off" in the environment; given here, it is the free port the endpoint listens on.
+  if (options.metrics) config.METRICS_PORT = 0;
   const log = createLogger({ level: config.LOG_LEVEL, write: (line) => lines.push(line) });
   const redis = config.REDIS_URL
     ? createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX)
@@ -68,6 +80,7 @@ export async function startTestGateway(
     url: gateway.url,
     gateway,
     providers,
+    metricsUrl: running.metricsUrl,
     get logs() {
       return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     },

@@ -15,13 +15,14 @@ export interface GatewayProcess {
   url(timeoutMs?: number): Promise<string>;
 }
 
+/** Metrics are off unless `env` sets METRICS_PORT: processes running at once would share 9464. */
 export function startProcess(
   env: Record<string, string>,
   opts: { entry?: string[]; cwd?: string } = {},
 ): GatewayProcess {
   const child = spawn(process.execPath, opts.entry ?? ENTRY, {
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', METRICS_PORT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -56,7 +56,7 @@ export function createFusebillProvider(
     kind: 'customer',
     provider: 'fusebill',
     providerCustomerId: wire.id,
-    ...normalizeStatus('fusebill', wire.status, fusebillStatus, ctx.log),
+    ...normalizeStatus('fusebill', wire.status, fusebillStatus, ctx.log, ctx.telemetry),
   });
 
   const readCustomer = async (id: string, ctx: CallContext): Promise<CustomerModel> => {

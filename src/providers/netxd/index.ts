@@ -63,7 +63,7 @@ export function createNetxdProvider(settings: NetxdSettings, deps: ProviderDeps)
       kind: 'customer',
       provider: 'netxd',
       providerCustomerId: id,
-      ...normalizeStatus('netxd', wire.status, netxdStatus, ctx.log),
+      ...normalizeStatus('netxd', wire.status, netxdStatus, ctx.log, ctx.telemetry),
     };
   };
 
