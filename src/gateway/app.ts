@@ -492,10 +492,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         request.method,
         idempotencyHeader(request.raw.rawHeaders),
         access.open ? '*' : clientOf(request).id,
+        request.body,
       );
       if (keyed && !(keyed instanceof KeyedRequest)) return sendOverride(reply, keyed);
       request.idempotency = keyed ?? null;
-      const body = await graphql.call(app, request, reply);
+      const body = await Promise.resolve(graphql.call(app, request, reply)).catch(
+        async (error: unknown) => {
+          // Whatever ran is kept as an unknown outcome, so its key is not left locked.
+          if (keyed) await idempotency.finish(keyed, 500, 'application/json', undefined);
+          throw error;
+        },
+      );
       if (keyed) {
         if (keyed.override) return sendOverride(reply, keyed.override);
         if (keyed.reconciling) metrics?.idempotency('reconciled');

@@ -10,8 +10,13 @@
  * once the operation is known to be a mutation, and classifies the answer before it is sent.
  */
 import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
-import { GraphQLError, OperationTypeNode } from 'graphql';
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestListener,
+  type GraphQLResponse,
+} from '@apollo/server';
+import { Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Logger } from '../log.js';
 import type { Redis } from '../redis.js';
 import {
@@ -46,11 +51,32 @@ const NOTHING_DONE = new Set([
   'PROVIDER_TIMEOUT',
   'PROVIDER_RATE_LIMITED',
   'PROVIDER_DISABLED',
-  'PROVIDER_UNAVAILABLE',
+  'CIRCUIT_OPEN',
   'PROVIDER_AUTH_FAILED',
 ]);
-/** Codes after which a write may have happened without a confirmation. */
-const MAYBE_DONE = new Set(['OUTCOME_UNKNOWN', 'INTERNAL_SERVER_ERROR']);
+/**
+ * Codes after which a write may have happened without a confirmation. PROVIDER_UNAVAILABLE is one
+ * (a 500 answering a write does not prove it was not done), unless the circuit refused the call.
+ */
+const MAYBE_DONE = new Set(['OUTCOME_UNKNOWN', 'INTERNAL_SERVER_ERROR', 'PROVIDER_UNAVAILABLE']);
+
+/** Root fields of an operation, fragments spread in place. */
+function rootFieldCount(selectionSet: SelectionSetNode, document: DocumentNode, depth = 0): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      count += rootFieldCount(selection.selectionSet, document, depth + 1);
+    else if (depth < 8) {
+      const fragment = document.definitions.find(
+        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION)
+        count += rootFieldCount(fragment.selectionSet, document, depth + 1);
+    }
+  }
+  return count;
+}
 
 /** An answer the route sends instead of Apollo's: a replay or a refusal. */
 export type Override =
@@ -70,6 +96,8 @@ export class KeyedRequest {
   /** What the mutation fields noted during this run, by response key. */
   readonly notes: Record<string, FieldNote> = {};
   override?: Override;
+  /** The operation is a mutation (set once Apollo has resolved it). */
+  mutation = false;
   /** After the operation: keep the answer for replays, and whether a write's outcome is unknown. */
   verdict?: { keep: boolean; unknown: boolean };
   storeUsed?: IdempotencyStore;
@@ -115,6 +143,7 @@ export interface Idempotency {
     method: string,
     header: string | string[] | undefined,
     scope: string,
+    body: unknown,
   ): KeyedRequest | Override | undefined;
   plugin: ApolloServerPlugin<{ idempotency?: KeyedRequest; log: Logger }>;
   /** Stores or releases after Apollo answered. Never throws. */
@@ -153,17 +182,26 @@ export function canonicalJson(value: unknown, depth = 0): string {
   return `{${entries.join(',')}}`;
 }
 
-export function fingerprintOf(
-  source: string,
-  operationName: string | null | undefined,
-  variables: unknown,
-): string {
+/**
+ * A request's fingerprint: its document (or the persisted-query hash it names), operationName and
+ * variables, compared as JSON values.
+ */
+export function fingerprintOfRequest(body: unknown): string {
+  const request = (body ?? {}) as {
+    query?: unknown;
+    operationName?: unknown;
+    variables?: unknown;
+    extensions?: { persistedQuery?: { sha256Hash?: unknown } };
+  };
   return createHash('sha256')
-    .update(source)
-    .update('\0')
-    .update(operationName ?? '')
-    .update('\0')
-    .update(canonicalJson(variables ?? {}))
+    .update(
+      canonicalJson([
+        request.query ?? null,
+        request.extensions?.persistedQuery?.sha256Hash ?? null,
+        request.operationName ?? null,
+        request.variables ?? null,
+      ]),
+    )
     .digest('base64url');
 }
 
@@ -236,46 +274,55 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       'This Idempotency-Key was used for a different request (document, operationName or variables); use a new key for a new request',
     );
 
-  /** Claims the key of a keyed mutation, or refuses it; on a refusal or a replay nothing runs. */
-  const keyedMutation = async (
-    run: KeyedRequest,
-    source: string,
-    operationName: string | null | undefined,
-    variables: unknown,
-    log: Logger,
-  ): Promise<void> => {
-    if (run.storeKey === undefined) {
-      run.override = refusal(
-        400,
-        'IDEMPOTENCY_KEY_REQUIRED',
-        'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
-      );
-    } else {
-      try {
-        run.fingerprint = fingerprintOf(source, operationName, variables);
-      } catch (error) {
-        if (!(error instanceof TooDeep)) throw error;
-        run.override = refusal(400, 'BAD_REQUEST', `The ${error.message}`);
-      }
-      if (!run.override) await claim(run, log);
-    }
-    // The route answers with the refusal or the stored answer.
-    if (run.override) {
-      throw new GraphQLError('answered by the idempotency key', {
-        extensions: {
-          code: run.override.kind === 'refuse' ? run.override.code : 'IDEMPOTENT_REPLAY',
-        },
-      });
-    }
-  };
   const settled = Promise.resolve();
+  const noResponse = Promise.resolve(null);
+  /** What Apollo answers in place of a refused or replayed operation (the route sends ours). */
+  const stand = (override: Override): GraphQLResponse => ({
+    http: { status: override.kind === 'refuse' ? override.status : 200, headers: new HeaderMap() },
+    body: {
+      kind: 'single',
+      singleResult: {
+        errors: [
+          {
+            message: 'answered by the idempotency key',
+            extensions: {
+              code: override.kind === 'refuse' ? override.code : 'IDEMPOTENT_REPLAY',
+            },
+          },
+        ],
+      },
+    },
+  });
 
   const listener: GraphQLRequestListener<{ idempotency?: KeyedRequest; log: Logger }> = {
-    didResolveOperation({ contextValue, operation, source, operationName, request }) {
+    didResolveOperation({ contextValue, operation, document }) {
       const run = contextValue.idempotency;
-      // Most requests carry no key: no promise is made for them.
+      // Most requests carry no key: nothing is done for them.
       if (!run || operation?.operation !== OperationTypeNode.MUTATION) return settled;
-      return keyedMutation(run, source, operationName, request.variables, contextValue.log);
+      run.mutation = true;
+      if (run.storeKey === undefined) {
+        run.override = refusal(
+          400,
+          'IDEMPOTENCY_KEY_REQUIRED',
+          'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
+        );
+      } else if (rootFieldCount(operation.selectionSet, document) > 1) {
+        // A retry that reconciles re-runs every field; one field per key keeps that exact.
+        run.override = refusal(
+          400,
+          'BAD_REQUEST',
+          'An Idempotency-Key covers one mutation field: send each mutation in its own request, with its own key',
+        );
+      }
+      return settled;
+    },
+    // Runs once every plugin's didResolveOperation has passed (limits included), and only then:
+    // a request refused there never takes its key.
+    async responseForOperation({ contextValue }) {
+      const run = contextValue.idempotency;
+      if (!run?.mutation) return noResponse;
+      if (!run.override) await claim(run, contextValue.log);
+      return run.override ? stand(run.override) : null;
     },
     willSendResponse({ contextValue, response }) {
       const run = contextValue.idempotency;
@@ -283,6 +330,9 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       const { data, errors = [] } = response.body.singleResult;
       const codes = errors.map((e) => {
         const code = e.extensions?.code;
+        // Refused by an open circuit: nothing was sent.
+        if (code === 'PROVIDER_UNAVAILABLE' && e.extensions?.circuit === 'OPEN')
+          return 'CIRCUIT_OPEN';
         return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
       });
       const unknown =
@@ -299,7 +349,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
   const started = Promise.resolve(listener);
 
   return {
-    begin(method, header, scope) {
+    begin(method, header, scope, body) {
       if (header === undefined) {
         return options.required && method === 'POST' ? new KeyedRequest(undefined) : undefined;
       }
@@ -312,7 +362,15 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
       }
       if (method !== 'POST') return undefined;
       const storeKey = `idempotency:${createHash('sha256').update(scope).update('\0').update(header).digest('base64url')}`;
-      return new KeyedRequest(storeKey);
+      const run = new KeyedRequest(storeKey);
+      try {
+        // From the request as the client sent it, before any plugin reads or rewrites it.
+        run.fingerprint = fingerprintOfRequest(body);
+      } catch (error) {
+        if (!(error instanceof TooDeep)) throw error;
+        return refusal(400, 'BAD_REQUEST', `The ${error.message}`);
+      }
+      return run;
     },
     plugin: { requestDidStart: () => started },
     async finish(run, status, contentType, body) {
@@ -325,6 +383,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         if (unknown || (run.verdict?.keep ?? true)) {
           await run.storeUsed.store(
             storeKey,
+            run.token,
             {
               fingerprint: run.fingerprint,
               status,
@@ -341,6 +400,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           // instead of running afresh and sending a write that may have happened.
           await run.storeUsed.store(
             storeKey,
+            run.token,
             { ...run.previous, unknown: true, notes: mergeNotes(run) },
             ttlMs,
           );
@@ -361,6 +421,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           try {
             await run.storeUsed!.store(
               run.storeKey!,
+              run.token!,
               {
                 fingerprint: run.fingerprint,
                 status: 0,

@@ -1,7 +1,8 @@
 /**
  * Where idempotency keys live: one entry per (client, key), either a running marker (with its own
  * short expiry, extended while the operation runs) or the stored answer (kept for
- * IDEMPOTENCY_TTL_SECONDS). In memory for one process; in Redis when REDIS_URL is set, so a retry
+ * IDEMPOTENCY_TTL_SECONDS); beside a stored unknown answer, the lock of the one retry reconciling
+ * it. In memory for one process; in Redis when REDIS_URL is set, so a retry
  * that lands on another replica is answered the same.
  */
 import { randomUUID } from 'node:crypto';
@@ -40,21 +41,33 @@ export type Claim =
   | { kind: 'stored'; answer: StoredAnswer };
 
 export interface IdempotencyStore {
-  /** Takes the key for a new run, or says why not. `lockMs`: how long the marker lives unextended. */
+  /**
+   * Takes the key for a new run, or says why not. `lockMs`: how long the run's lock lives
+   * unextended. A stored answer whose outcome is unknown stays in place while one retry holds a
+   * separate reconciliation lock, so a reconciling replica that dies loses nothing.
+   */
   claim(key: string, fingerprint: string, lockMs: number): Promise<Claim>;
-  /** Keeps a running marker alive. */
+  /** Keeps this run's lock alive. */
   extend(key: string, token: string, lockMs: number): Promise<void>;
-  /** Stores the answer for `ttlMs`, replacing the marker. */
-  store(key: string, answer: StoredAnswer, ttlMs: number): Promise<void>;
-  /** Drops this run's marker (nothing was done): a retry runs afresh. */
+  /**
+   * Stores the answer for `ttlMs` and drops this run's lock, unless another run has taken the key
+   * since this run's lock lapsed (then that run's answer wins).
+   */
+  store(key: string, token: string, answer: StoredAnswer, ttlMs: number): Promise<void>;
+  /** Drops this run's lock (nothing was done): a retry runs afresh, or reconciles again. */
   release(key: string, token: string): Promise<void>;
 }
 
 const RUNNING = 'R';
 const DONE = 'D';
+/** A stored answer whose outcome is unknown: evicted from memory after every other answer. */
+const UNKNOWN = 'U';
+/** The reconciliation lock of a key, beside its stored unknown answer. */
+const lockKey = (key: string) => `${key}:reconciling`;
 
 /** A marker's value: its owner's token and the fingerprint, so a mismatch is told from a retry. */
 const marker = (token: string, fingerprint: string) => `${RUNNING}${token} ${fingerprint}`;
+const encode = (answer: StoredAnswer) => (answer.unknown ? UNKNOWN : DONE) + JSON.stringify(answer);
 
 function decode(value: string): Claim {
   if (value.startsWith(RUNNING)) {
@@ -66,26 +79,25 @@ function decode(value: string): Claim {
 const newToken = () => randomUUID();
 
 /**
- * A stored answer whose outcome is unknown is handed over for reconciliation to one request: the
- * entry is swapped for that request's marker only if it is still the same stored answer.
+ * What a claim that found `value` under the key gets: a running run or a stored answer as they
+ * are, except a stored unknown answer of the same request, which goes to the one retry that takes
+ * its reconciliation lock.
  */
-function claimFrom(
+async function claimFrom(
   value: string,
   fingerprint: string,
-  takeOver: (token: string) => Promise<boolean>,
-): Promise<Claim> | Claim {
+  lock: (token: string) => Promise<boolean>,
+): Promise<Claim> {
   const found = decode(value);
   if (found.kind !== 'stored' || !found.answer.unknown || found.answer.fingerprint !== fingerprint)
     return found;
   const token = newToken();
-  return takeOver(token).then((ok) =>
-    ok
-      ? { kind: 'claimed', token, previous: found.answer }
-      : { kind: 'running', fingerprint: found.answer.fingerprint },
-  );
+  return (await lock(token))
+    ? { kind: 'claimed', token, previous: found.answer }
+    : { kind: 'running', fingerprint };
 }
 
-/** In memory, bounded by entries and bytes; the oldest stored answers go first. */
+/** In memory, bounded by entries and bytes: plain stored answers go first, unknown ones last. */
 export function createMemoryStore(options: {
   maxEntries: number;
   maxBytes: number;
@@ -106,17 +118,22 @@ export function createMemoryStore(options: {
     bytes -= entry.value.length;
     entries.delete(key);
   };
+  const over = () => entries.size > options.maxEntries || bytes > options.maxBytes;
   const set = (key: string, value: string, ttlMs: number) => {
     remove(key);
     entries.set(key, { value, expiresAt: Date.now() + ttlMs });
     bytes += value.length;
-    // Oldest first; running markers are never evicted (a run in progress must keep its key).
-    for (const [oldKey, entry] of entries) {
-      if (entries.size <= options.maxEntries && bytes <= options.maxBytes) break;
-      if (oldKey === key) continue;
-      if (entry.expiresAt <= Date.now() || entry.value.startsWith(DONE)) remove(oldKey);
+    // Oldest first; a run in progress (its marker or lock) is never evicted.
+    for (const evictable of [DONE, UNKNOWN]) {
+      for (const [oldKey, entry] of entries) {
+        if (!over()) return;
+        if (oldKey === key) continue;
+        if (entry.expiresAt <= Date.now() || entry.value.startsWith(evictable)) remove(oldKey);
+      }
     }
   };
+  const mine = (key: string, token: string) =>
+    get(key)?.startsWith(`${RUNNING}${token} `) === true || get(lockKey(key)) === token;
   return {
     claim(key, fingerprint, lockMs) {
       const value = get(key);
@@ -125,25 +142,30 @@ export function createMemoryStore(options: {
         set(key, marker(token, fingerprint), lockMs);
         return Promise.resolve({ kind: 'claimed', token });
       }
-      return Promise.resolve(
-        claimFrom(value, fingerprint, (token) => {
-          if (get(key) !== value) return Promise.resolve(false);
-          set(key, marker(token, fingerprint), lockMs);
-          return Promise.resolve(true);
-        }),
-      );
+      return claimFrom(value, fingerprint, (token) => {
+        if (get(lockKey(key)) !== undefined) return Promise.resolve(false);
+        set(lockKey(key), token, lockMs);
+        return Promise.resolve(true);
+      });
     },
     extend(key, token, lockMs) {
-      const entry = entries.get(key);
-      if (entry?.value.startsWith(`${RUNNING}${token} `)) entry.expiresAt = Date.now() + lockMs;
+      for (const k of [key, lockKey(key)]) {
+        const entry = entries.get(k);
+        if (entry && (entry.value === token || entry.value.startsWith(`${RUNNING}${token} `)))
+          entry.expiresAt = Date.now() + lockMs;
+      }
       return Promise.resolve();
     },
-    store(key, answer, ttlMs) {
-      set(key, DONE + JSON.stringify(answer), ttlMs);
+    store(key, token, answer, ttlMs) {
+      if (mine(key, token) || get(key) === undefined) {
+        if (get(lockKey(key)) === token) remove(lockKey(key));
+        set(key, encode(answer), ttlMs);
+      }
       return Promise.resolve();
     },
     release(key, token) {
-      if (entries.get(key)?.value.startsWith(`${RUNNING}${token} `)) remove(key);
+      if (get(key)?.startsWith(`${RUNNING}${token} `)) remove(key);
+      if (get(lockKey(key)) === token) remove(lockKey(key));
       return Promise.resolve();
     },
   };
@@ -154,19 +176,27 @@ const CLAIM = `local v = redis.call('GET', KEYS[1])
 if v then return v end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return false`;
-/** Replaces the value only if it is still ARGV[1]. */
-const SWAP = `if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+/** The reconciliation lock, taken only while the key still holds the same unknown answer. */
+const LOCK = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 1 end
 return 0`;
-/** Acts only while the key still holds this run's marker (prefix ARGV[1]). */
+/** This run's marker (prefix ARGV[1]) or lock (ARGV[2]) lives ARGV[3] ms longer. */
 const EXTEND = `local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
-return 0`;
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+return 1`;
+/** Stores ARGV[3] for ARGV[4] ms if the key is this run's, or empty; drops this run's lock. */
+const STORE = `local v = redis.call('GET', KEYS[1])
+local lock = redis.call('GET', KEYS[2])
+local mine = (v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1]) or lock == ARGV[2]
+if not (mine or not v) then return 0 end
+redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+if lock == ARGV[2] then redis.call('DEL', KEYS[2]) end
+return 1`;
 const RELEASE = `local v = redis.call('GET', KEYS[1])
-if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then
-  redis.call('DEL', KEYS[1]) return 1 end
-return 0`;
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
+return 1`;
 
 /**
  * In Redis: every replica sees the same keys. Redis errors reach the caller (the gateway falls
@@ -175,29 +205,30 @@ return 0`;
 export function createRedisStore(redis: Redis): IdempotencyStore {
   const run = async (script: string, key: string, ...args: (string | number)[]) => {
     await ensureConnected(redis);
-    return redis.eval(script, 1, key, ...args) as Promise<string | number | null>;
+    return redis.eval(script, 2, key, lockKey(key), ...args) as Promise<string | number | null>;
   };
+  const own = (token: string) => `${RUNNING}${token} `;
   return {
     async claim(key, fingerprint, lockMs) {
       const token = newToken();
-      const value = await run(CLAIM, key, marker(token, fingerprint), lockMs);
+      await ensureConnected(redis);
+      const value = (await redis.eval(CLAIM, 1, key, marker(token, fingerprint), lockMs)) as
+        string | null;
       if (typeof value !== 'string') return { kind: 'claimed', token };
       return claimFrom(
         value,
         fingerprint,
-        async (newOwner) =>
-          (await run(SWAP, key, value, marker(newOwner, fingerprint), lockMs)) === 1,
+        async (owner) => (await run(LOCK, key, value, owner, lockMs)) === 1,
       );
     },
     async extend(key, token, lockMs) {
-      await run(EXTEND, key, `${RUNNING}${token} `, lockMs);
+      await run(EXTEND, key, own(token), token, lockMs);
     },
-    async store(key, answer, ttlMs) {
-      await ensureConnected(redis);
-      await redis.set(key, DONE + JSON.stringify(answer), 'PX', ttlMs);
+    async store(key, token, answer, ttlMs) {
+      await run(STORE, key, own(token), token, encode(answer), ttlMs);
     },
     async release(key, token) {
-      await run(RELEASE, key, `${RUNNING}${token} `);
+      await run(RELEASE, key, own(token), token);
     },
   };
 }

@@ -155,7 +155,7 @@ describe('idempotency keys', () => {
     expect(res.body).toContain('IDEMPOTENCY_KEY_INVALID');
   });
 
-  it('releases the key when nothing reached the provider: a retry runs afresh', async () => {
+  it('reconciles after a 503 on a write (it may have been done): the retry reads, then writes', async () => {
     const key = randomUUID();
     const body = { query: ACTIVATE, variables: { id: 'fusebill:8708466' } };
     // A 503 from the provider means it did not take the write (PROVIDER_UNAVAILABLE).
@@ -213,6 +213,44 @@ describe('idempotency keys', () => {
     );
     expect(good.status).toBe(200);
     expect(good.json.data.activateCustomer.customer.status).toBe('ACTIVE');
+  });
+
+  it('tells card-code requests apart: the same key with other cards is a mismatch', async () => {
+    const SET = `mutation ($input: SetCardActivationCodesInput!) {
+      setCardActivationCodes(input: $input) { acceptedCount }
+    }`;
+    const card = (proxyNumber: string) => ({
+      query: SET,
+      variables: {
+        input: { codes: [{ programNumber: '95000000', proxyNumber, activationCode: 'Kf1234' }] },
+      },
+    });
+    const key = randomUUID();
+    const first = await post(gw, card('6039530400000000166'), { 'idempotency-key': key });
+    expect(first.json.data.setCardActivationCodes.acceptedCount).toBe(1);
+    const other = await post(gw, card('6039530400000000167'), { 'idempotency-key': key });
+    expect(other.status).toBe(422);
+    expect(other.json.errors[0].extensions.code).toBe('IDEMPOTENCY_KEY_MISMATCH');
+  });
+
+  it('refuses a keyed request with two mutation fields: a key covers one', async () => {
+    const sent = activations(gw);
+    const res = await post(
+      gw,
+      {
+        query: `mutation {
+          a: activateCustomer(input: { customerId: "fusebill:8708475" }) { reconciled }
+          b: activateCustomer(input: { customerId: "fusebill:8708476" }) { reconciled }
+        }`,
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0]).toMatchObject({
+      message: expect.stringContaining('one mutation field'),
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(activations(gw)).toBe(sent);
   });
 
   it('refuses variables nested too deep to fingerprint with 400, not a crash', async () => {
@@ -284,6 +322,44 @@ describe('keys released when the provider is disabled or its circuit is open', (
     expect(activations(gw)).toBe(sent);
     const again = await post(gw, body, { 'idempotency-key': key });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
+
+describe('a key refused by the operation limits, with Redis', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({
+      MAX_UPSTREAM_CALLS: '1',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
+    });
+  });
+  afterAll(() => gw.close());
+
+  it('is never taken, so the same key serves the corrected request at once', async () => {
+    const SET = `mutation ($input: SetCardActivationCodesInput!) {
+      setCardActivationCodes(input: $input) { acceptedCount }
+    }`;
+    const codes = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        programNumber: '95000000',
+        proxyNumber: `60395304010${String(i).padStart(8, '0')}`,
+        activationCode: 'Lk1234',
+      }));
+    const key = randomUUID();
+    const tooMany = await post(
+      gw,
+      { query: SET, variables: { input: { codes: codes(1_001) } } },
+      { 'idempotency-key': key },
+    );
+    expect(tooMany.json.errors[0].extensions.code).toBe('OPERATION_TOO_COMPLEX');
+    const fixed = await post(
+      gw,
+      { query: SET, variables: { input: { codes: codes(3) } } },
+      { 'idempotency-key': key },
+    );
+    expect(fixed.status).toBe(200);
+    expect(fixed.json.data.setCardActivationCodes.acceptedCount).toBe(3);
   });
 });
 

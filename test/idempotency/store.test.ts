@@ -26,6 +26,12 @@ const answer = (fingerprint: string, unknown = false): StoredAnswer => ({
   unknown,
   notes: {},
 });
+/** Claims `key` as a new run and returns its token. */
+async function claimed(store: IdempotencyStore, key: string, fingerprint = 'fp', lockMs = 5_000) {
+  const claim = await store.claim(key, fingerprint, lockMs);
+  if (claim.kind !== 'claimed') throw new Error(`not claimed: ${claim.kind}`);
+  return claim.token;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const stores: [string, () => IdempotencyStore][] = [
@@ -64,9 +70,7 @@ describe.each(stores)('%s store', (_name, make: () => IdempotencyStore) => {
 
   it('stores an answer for its TTL, then forgets it', async () => {
     const key = randomUUID();
-    const claim = await store.claim(key, 'fp', 5_000);
-    expect(claim.kind).toBe('claimed');
-    await store.store(key, answer('fp'), 200);
+    await store.store(key, await claimed(store, key), answer('fp'), 200);
     expect(await store.claim(key, 'fp', 5_000)).toEqual({ kind: 'stored', answer: answer('fp') });
     await sleep(300);
     expect((await store.claim(key, 'fp', 5_000)).kind).toBe('claimed');
@@ -74,8 +78,7 @@ describe.each(stores)('%s store', (_name, make: () => IdempotencyStore) => {
 
   it('hands an unknown outcome over to exactly one retry, with the earlier answer', async () => {
     const key = randomUUID();
-    await store.claim(key, 'fp', 5_000);
-    await store.store(key, answer('fp', true), 5_000);
+    await store.store(key, await claimed(store, key), answer('fp', true), 5_000);
     const [a, b] = await Promise.all([
       store.claim(key, 'fp', 5_000),
       store.claim(key, 'fp', 5_000),
@@ -88,25 +91,50 @@ describe.each(stores)('%s store', (_name, make: () => IdempotencyStore) => {
 
   it('does not hand an unknown outcome over to another request under the same key', async () => {
     const key = randomUUID();
-    await store.claim(key, 'fp', 5_000);
-    await store.store(key, answer('fp', true), 5_000);
+    await store.store(key, await claimed(store, key), answer('fp', true), 5_000);
     expect(await store.claim(key, 'other', 5_000)).toEqual({
       kind: 'stored',
       answer: answer('fp', true),
     });
   });
+
+  it('keeps an unknown outcome when the retry reconciling it dies: the next retry gets it', async () => {
+    const key = randomUUID();
+    await store.store(key, await claimed(store, key), answer('fp', true), 5_000);
+    expect((await store.claim(key, 'fp', 150)).kind).toBe('claimed');
+    // That retry's replica dies: no store, no release. Its lock lapses, the answer stays.
+    expect((await store.claim(key, 'fp', 150)).kind).toBe('running');
+    await sleep(250);
+    expect(await store.claim(key, 'fp', 150)).toMatchObject({
+      kind: 'claimed',
+      previous: answer('fp', true),
+    });
+  });
+
+  it('does not let a run whose lock lapsed overwrite the run that took the key since', async () => {
+    const key = randomUUID();
+    const late = await claimed(store, key, 'fp', 100);
+    await sleep(200);
+    const current = await claimed(store, key, 'fp', 5_000);
+    await store.store(key, late, { ...answer('fp'), body: 'late' }, 5_000);
+    expect((await store.claim(key, 'fp', 5_000)).kind).toBe('running');
+    await store.store(key, current, answer('fp'), 5_000);
+    expect(await store.claim(key, 'fp', 5_000)).toEqual({ kind: 'stored', answer: answer('fp') });
+  });
 });
 
 describe('memory store bounds', () => {
-  it('evicts the oldest stored answers past its byte budget, never a running marker', async () => {
+  it('evicts the oldest plain answers first, unknown ones last, never a running marker', async () => {
     const store = createMemoryStore({ maxEntries: 3, maxBytes: 1_000_000 });
     await store.claim('running', 'fp', 60_000);
-    for (const key of ['a', 'b', 'c']) {
-      await store.claim(key, 'fp', 60_000);
-      await store.store(key, answer('fp'), 60_000);
+    await store.store('unknown', await claimed(store, 'unknown'), answer('fp', true), 60_000);
+    for (const key of ['a', 'b']) {
+      await store.store(key, await claimed(store, key, 'fp', 60_000), answer('fp'), 60_000);
     }
     expect((await store.claim('running', 'fp', 60_000)).kind).toBe('running');
+    expect((await store.claim('b', 'fp', 60_000)).kind).toBe('stored');
+    // 'unknown' is older than 'a' and 'b' but outlived 'a'.
+    expect((await store.claim('unknown', 'other', 60_000)).kind).toBe('stored');
     expect((await store.claim('a', 'fp', 60_000)).kind).toBe('claimed');
-    expect((await store.claim('c', 'fp', 60_000)).kind).toBe('stored');
   });
 });
