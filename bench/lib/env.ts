@@ -18,6 +18,9 @@ export function gatewayEnv(
     LOG_LEVEL: 'info',
     // Off: gateways measured side by side would share METRICS_PORT; price it with AFTER_ENV.
     METRICS_PORT: 'off',
+    // Fusebill runs LIVE against the sandbox here, so its documented 1,000 a minute would apply:
+    // the benchmark measures the gateway, not the quota (which would answer PROVIDER_RATE_LIMITED).
+    FUSEBILL_RATE_LIMIT_PER_MINUTE: '0',
     // Open, as the gateway has always been measured; scenario 1 prices authentication beside it.
     AUTH_DISABLED: 'true',
     DISABLED_PROVIDERS: 'enkash',

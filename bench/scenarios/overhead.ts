@@ -1,3 +1,5 @@
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 /**
  * Scenario 1: one customer(id) read on Fusebill through the gateway, beside (a) the sandbox called
  * directly, (b) Apollo Server straight on Node's http doing the same got call (the floor), (c) the
@@ -34,10 +36,34 @@ const QUERY = JSON.stringify({
   variables: { id: 'fusebill:12000750' },
 });
 
+/** A free TCP port on loopback, for a gateway's METRICS_PORT. */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** An OTLP/HTTP endpoint on loopback that takes every export and answers 200. */
+async function traceSink() {
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 export async function overhead(info: SandboxesInfo, opts: { rounds: number; durationS: number }) {
   const { baseUrl, apiKey } = info.settings.fusebill;
   const started: Started<{ url?: string }>[] = [];
   const identity = await benchIdentity();
+  let closeSink = () => Promise.resolve();
   try {
     const gateway = await startNode<{ url: string }>('src/main.ts', [], gatewayEnv(info));
     started.push(gateway);
@@ -54,6 +80,25 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
       gatewayEnv(info, identity.jwtEnv),
     );
     started.push(withJwt);
+    // The same open gateway with metrics served, and with traces exported to a sink on loopback.
+    const sink = await traceSink();
+    const withMetrics = await startNode<{ url: string }>(
+      'src/main.ts',
+      [],
+      gatewayEnv(info, { METRICS_PORT: String(await freePort()) }),
+    );
+    started.push(withMetrics);
+    const withTraces = await startNode<{ url: string }>(
+      'src/main.ts',
+      [],
+      gatewayEnv(info, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '1000',
+      }),
+    );
+    started.push(withTraces);
+    closeSink = sink.close;
     const bare = async (mode: string) => {
       const server = await startNode<{ url: string }>('bench/servers/bare.ts', [
         mode,
@@ -93,6 +138,12 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
         load: graphqlTarget(withJwt.info.url, { authorization: `Bearer ${identity.token}` }),
         server: withJwt,
       },
+      {
+        name: 'gateway, metrics on',
+        load: graphqlTarget(withMetrics.info.url),
+        server: withMetrics,
+      },
+      { name: 'gateway, tracing on', load: graphqlTarget(withTraces.info.url), server: withTraces },
       { name: 'floor: http + got (b)', load: graphqlTarget(floor.info.url), server: floor },
       { name: 'http + undici (c)', load: graphqlTarget(floorUndici.info.url), server: floorUndici },
       { name: 'express + got (d)', load: graphqlTarget(express.info.url), server: express },
@@ -144,6 +195,8 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
       gatewayVsFloor: round(get('gateway', c).rps / get(FLOOR, c).rps, 3),
       apiKeyVsOpen: round(get('gateway, API key', c).rps / get('gateway', c).rps, 3),
       jwtVsOpen: round(get('gateway, JWT', c).rps / get('gateway', c).rps, 3),
+      metricsOnVsOff: round(get('gateway, metrics on', c).rps / get('gateway', c).rps, 3),
+      tracingOnVsOff: round(get('gateway, tracing on', c).rps / get('gateway', c).rps, 3),
       apiKeyCpuVsOpen: round(
         get('gateway, API key', c).cpuUsPerRequest / get('gateway', c).cpuUsPerRequest,
         3,
@@ -174,5 +227,6 @@ export async function overhead(info: SandboxesInfo, opts: { rounds: number; dura
   } finally {
     identity.close();
     await Promise.all(started.map((s) => s.stop()));
+    await closeSink();
   }
 }
