@@ -24,6 +24,9 @@ export interface BudgetStore {
 const MIN_SLEEP_MS = 5;
 
 /** One process's window. `now` is injectable for tests. */
+/** Least time a call must still have when budget comes back for it to be sent then. */
+const SEND_MARGIN_MS = 250;
+
 export function memoryBudget(windowMs: number, now: () => number = Date.now): BudgetStore {
   let count = 0;
   let endsAt = 0;
@@ -162,8 +165,9 @@ export function createProviderQuota(
         seenUntil = now() + msLeft;
         if (taken) return null;
         const wait = Math.max(MIN_SLEEP_MS, msLeft);
-        // Budget comes back only when the window ends: if that is past the deadline, say so now.
-        if (now() + wait >= deadline) return wait;
+        // Budget comes back only when the window ends: if that leaves the call too little time to
+        // be answered (a write sent with milliseconds left would end OUTCOME_UNKNOWN), say so now.
+        if (now() + wait + SEND_MARGIN_MS >= deadline) return wait;
         await sleep(wait);
       }
     },
