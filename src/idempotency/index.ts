@@ -294,6 +294,12 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     },
   });
 
+  /** Claims the key of a keyed mutation; a refusal or a stored answer stands in for running it. */
+  const answerFor = async (run: KeyedRequest, log: Logger): Promise<GraphQLResponse | null> => {
+    if (!run.override) await claim(run, log);
+    return run.override ? stand(run.override) : null;
+  };
+
   const listener: GraphQLRequestListener<{ idempotency?: KeyedRequest; log: Logger }> = {
     didResolveOperation({ contextValue, operation, document }) {
       const run = contextValue.idempotency;
@@ -318,15 +324,15 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
     },
     // Runs once every plugin's didResolveOperation has passed (limits included), and only then:
     // a request refused there never takes its key.
-    async responseForOperation({ contextValue }) {
+    responseForOperation({ contextValue }) {
       const run = contextValue.idempotency;
+      // No promise is made for requests without a keyed mutation.
       if (!run?.mutation) return noResponse;
-      if (!run.override) await claim(run, contextValue.log);
-      return run.override ? stand(run.override) : null;
+      return answerFor(run, contextValue.log);
     },
     willSendResponse({ contextValue, response }) {
       const run = contextValue.idempotency;
-      if (!run?.token || response.body.kind !== 'single') return Promise.resolve();
+      if (!run?.token || response.body.kind !== 'single') return settled;
       const { data, errors = [] } = response.body.singleResult;
       const codes = errors.map((e) => {
         const code = e.extensions?.code;
@@ -343,7 +349,7 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
         codes.every((code) => NOTHING_DONE.has(code)) &&
         Object.values(data ?? {}).every((value) => value === null);
       run.verdict = { keep: unknown || !nothingDone, unknown };
-      return Promise.resolve();
+      return settled;
     },
   };
   const started = Promise.resolve(listener);
