@@ -4,66 +4,48 @@ import { z } from 'zod';
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 /**
+ * An http(s) URL something trusted travels to or comes from: https, or http for loopback hosts
+ * only, and no credentials in it; `originOnly` also refuses a path, query or fragment.
+ */
+function loopbackOrHttps(example: string, originOnly: boolean) {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be ${example}` });
+        return;
+      }
+      const notAnOrigin = originOnly && (url.pathname !== '/' || url.search || url.hash);
+      if (!/^https?:$/.test(url.protocol) || url.username || url.password || notAnOrigin) {
+        ctx.addIssue({
+          code: 'custom',
+          message: originOnly
+            ? `must be ${example}, with no path, query, fragment or credentials`
+            : 'must be an http(s) URL without credentials',
+        });
+      } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must use https (http is accepted for loopback hosts only)',
+        });
+      }
+    });
+}
+
+/**
  * A provider origin, scheme://host[:port], with no path: adapters append documented paths.
  * Credentials travel to it, so plain http is accepted only for loopback hosts.
  */
-export const originUrl = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be an origin like https://host[:port]' });
-      return;
-    }
-    if (
-      !/^https?:$/.test(url.protocol) ||
-      url.pathname !== '/' ||
-      url.search ||
-      url.hash ||
-      url.username ||
-      url.password
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'must be an origin like https://host[:port], with no path, query, fragment or credentials',
-      });
-    } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must use https (http is accepted for loopback hosts only)',
-      });
-    }
-  })
-  .transform((value) => value.replace(/\/+$/, ''));
+export const originUrl = loopbackOrHttps('an origin like https://host[:port]', true).transform(
+  (value) => value.replace(/\/+$/, ''),
+);
 
-/**
- * A URL the gateway fetches something trusted from (a JWKS): https, or http for loopback hosts
- * only, and no credentials in it.
- */
-export const secureUrl = z
-  .string()
-  .trim()
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a URL like https://host/path' });
-      return;
-    }
-    if (!/^https?:$/.test(url.protocol) || url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL without credentials' });
-    } else if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must use https (http is accepted for loopback hosts only)',
-      });
-    }
-  });
+/** A URL the gateway fetches something trusted from (a JWKS). */
+export const secureUrl = loopbackOrHttps('a URL like https://host/path', false);
 
 /** `true` or `false`, as most deploy tools write a flag. */
 export const flag = (fallback: boolean) =>
