@@ -148,6 +148,28 @@ describe('configuration', () => {
     expect(providerRateLimits(PROVIDERS, load(env))).toEqual(limits);
   });
 
+  it.each([
+    ['http://idp.example.com/jwks', 'AUTH_JWKS_URL must use https'],
+    [
+      'https://user:pw@idp.example.com/jwks',
+      'AUTH_JWKS_URL must be an http(s) URL without credentials',
+    ],
+    ['ftp://idp.example.com/jwks', 'AUTH_JWKS_URL must be an http(s) URL without credentials'],
+    ['not a url', 'AUTH_JWKS_URL must be a URL like https://host/path'],
+  ])('refuses the JWKS URL %s, saying why', (url, message) => {
+    expect(
+      problem({ AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: 'https://idp', AUTH_JWT_AUDIENCE: 'sw' }),
+    ).toContain(message);
+  });
+
+  it('accepts a JWKS URL with a path, and http on loopback', () => {
+    for (const url of ['https://idp.example.com/.well-known/jwks.json', 'http://127.0.0.1:9/jwks'])
+      expect(
+        load({ AUTH_JWKS_URL: url, AUTH_JWT_ISSUER: 'https://idp', AUTH_JWT_AUDIENCE: 'sw' })
+          .AUTH_JWKS_URL,
+      ).toBe(url);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(load({ PORT: '', LOG_LEVEL: ' ' })).toMatchObject({ PORT: 4000, LOG_LEVEL: 'info' });
   });
