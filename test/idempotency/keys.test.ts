@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { rawHttp } from '../helpers/raw-http.js';
+import { REDIS_URL, requireRedis } from '../helpers/redis.js';
+
+const redisUp = await requireRedis();
 
 const ACTIVATE = `mutation Activate($id: ID!) {
   activateCustomer(input: { customerId: $id }) {
@@ -134,7 +137,7 @@ describe('idempotency keys', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'idempotency-key': encodeURI(key) === key ? key : key,
+        'idempotency-key': key,
       },
       body: JSON.stringify({ query: ACTIVATE, variables: { id: 'fusebill:8708465' } }),
     });
@@ -158,16 +161,31 @@ describe('idempotency keys', () => {
   it('reconciles after a 503 on a write (it may have been done): the retry reads, then writes', async () => {
     const key = randomUUID();
     const body = { query: ACTIVATE, variables: { id: 'fusebill:8708466' } };
-    // A 503 from the provider means it did not take the write (PROVIDER_UNAVAILABLE).
+    // PROVIDER_UNAVAILABLE after a write was sent: not proof it was not done, so it is kept.
     gw.sandbox('fusebill').inject({
       match: (r) => r.path.toLowerCase() === '/v1/customeractivation',
       action: { kind: 'respond', response: { status: 503, body: { message: 'busy' } } },
     });
     const first = await post(gw, body, { 'idempotency-key': key });
     expect(first.json.errors[0].extensions.code).toBe('PROVIDER_UNAVAILABLE');
+    // Kept: the key belongs to that request now.
+    const other = await post(
+      gw,
+      { query: ACTIVATE, variables: { id: 'fusebill:8708477' } },
+      { 'idempotency-key': key },
+    );
+    expect(other.status).toBe(422);
+    const journal = gw.sandbox('fusebill').journal;
+    const from = journal.length;
     const again = await post(gw, body, { 'idempotency-key': key });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
-    expect(again.json.data.activateCustomer.customer.status).toBe('ACTIVE');
+    expect(again.json.data.activateCustomer).toMatchObject({
+      customer: { status: 'ACTIVE' },
+      reconciled: false,
+    });
+    // Reconciled: the customer was read before the write was sent again.
+    const calls = journal.slice(from).map((r) => `${r.method} ${r.path.toLowerCase()}`);
+    expect(calls).toEqual(['GET /v1/customers/8708466', 'POST /v1/customeractivation']);
   });
 
   it('releases the key after a 429 from the provider (PROVIDER_RATE_LIMITED): a retry runs afresh', async () => {
@@ -179,9 +197,14 @@ describe('idempotency keys', () => {
     });
     const first = await post(gw, body, { 'idempotency-key': key });
     expect(first.json.errors[0].extensions.code).toBe('PROVIDER_RATE_LIMITED');
-    const again = await post(gw, body, { 'idempotency-key': key });
-    expect(again.headers.get('idempotent-replayed')).toBeNull();
-    expect(again.json.data.activateCustomer.customer.status).toBe('ACTIVE');
+    // Released: the key is free for any request (a kept key would answer 422 here).
+    const other = await post(
+      gw,
+      { query: ACTIVATE, variables: { id: 'fusebill:8708478' } },
+      { 'idempotency-key': key },
+    );
+    expect(other.status).toBe(200);
+    expect(other.json.data.activateCustomer.customer.status).toBe('ACTIVE');
   });
 
   it('releases the key after OPERATION_TOO_COMPLEX (nothing ran)', async () => {
@@ -320,17 +343,23 @@ describe('keys released when the provider is disabled or its circuit is open', (
       circuit: 'OPEN',
     });
     expect(activations(gw)).toBe(sent);
-    const again = await post(gw, body, { 'idempotency-key': key });
-    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    // Released: another request may take the key (a kept key would answer 422).
+    const other = await post(
+      gw,
+      { query: ACTIVATE, variables: { id: 'fusebill:8708479' } },
+      { 'idempotency-key': key },
+    );
+    expect(other.status).toBe(200);
+    expect(other.json.errors[0].extensions).toMatchObject({ circuit: 'OPEN' });
   });
 });
 
-describe('a key refused by the operation limits, with Redis', () => {
+describe.runIf(redisUp)('a key refused by the operation limits, with Redis', () => {
   let gw: TestGateway;
   beforeAll(async () => {
     gw = await startTestGateway({
       MAX_UPSTREAM_CALLS: '1',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
       REDIS_KEY_PREFIX: `switchyard-test-${randomUUID()}:`,
     });
   });
