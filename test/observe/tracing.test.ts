@@ -14,6 +14,8 @@ interface OtlpSpan {
   name: string;
   kind: number;
   attributes: { key: string; value: Record<string, unknown> }[];
+  /** OTLP status: code 2 is ERROR. */
+  status?: { code?: number };
 }
 
 /** A minimal OTLP/HTTP JSON trace collector: keeps every POST /v1/traces body. */
@@ -129,6 +131,8 @@ describe('tracing on (OTLP http/json)', () => {
     // A read answered 500 is not retried (502/503/504 are): one attempt.
     expect(attempts).toHaveLength(1);
     expect(String(attr(attempts[0]!, 'http.response.status_code'))).toBe('500');
+    expect(attempts[0]!.status?.code).toBe(2);
+    expect(operation.status?.code).toBe(2);
     const sent = gw.sandbox('netxd').journal.at(-1)!;
     expect(sent.headers.traceparent).toMatch(new RegExp(`^00-${operation.traceId}-`));
   });
@@ -170,11 +174,14 @@ describe('tracing on (OTLP http/json)', () => {
 });
 
 describe('tracing off', () => {
-  it('sends no traceparent and adds no traceId when no endpoint is set (or OTEL_SDK_DISABLED)', async () => {
-    const gw = await startTestGateway({
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-      OTEL_SDK_DISABLED: 'true',
-    });
+  it.each([
+    ['no endpoint is set', {}],
+    [
+      'OTEL_SDK_DISABLED=true',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SDK_DISABLED: 'true' },
+    ],
+  ])('sends no traceparent and adds no traceId when %s', async (_label, env) => {
+    const gw = await startTestGateway(env);
     try {
       const res = await gw.graphql('{ customer(id: "fusebill:12000750") { status } }', undefined, {
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
