@@ -5,41 +5,33 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import {
-  causeOf,
-  ForbiddenError,
-  OperationTooComplexError,
-  UpstreamError,
-  UserFacingError,
-} from '../errors.js';
+import { ForbiddenError, UpstreamError, UserFacingError } from '../errors.js';
 import type { Metrics } from '../observe/metrics.js';
 import type { Tracing } from '../observe/tracing.js';
 import type { GatewayContext } from './context.js';
 
-/** The public code (and provider) of an error as the client sees it, for the operation log. */
-function errorSummary(error: { extensions?: Record<string, unknown> }): {
-  code: string;
-  provider?: string;
-} {
+/**
+ * The public code of an error, as format-error.ts decided it for the client (the one place codes
+ * are decided), and the provider behind it, by its internal id, for the operation log.
+ */
+function errorSummary(
+  error: unknown,
+  formatted: { extensions?: Record<string, unknown> } | undefined,
+): { code: string; provider?: string } {
+  const code = formatted?.extensions?.code;
   const original = unwrapResolverError(error);
-  if (original instanceof UpstreamError)
-    return { code: original.code, provider: original.provider };
-  if (causeOf(error, OperationTooComplexError)) return { code: 'OPERATION_TOO_COMPLEX' };
-  if (original instanceof ForbiddenError) {
-    return {
-      code: 'FORBIDDEN',
-      ...(original.details.provider ? { provider: original.details.provider } : {}),
-    };
-  }
-  if (original instanceof UserFacingError) {
-    const first = original.errors[0];
-    return {
-      code: first?.code ?? 'INVALID_INPUT',
-      ...(first?.provider ? { provider: first.provider } : {}),
-    };
-  }
-  const code = error.extensions?.code;
-  return { code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' };
+  const provider =
+    original instanceof UpstreamError
+      ? original.provider
+      : original instanceof ForbiddenError
+        ? original.details.provider
+        : original instanceof UserFacingError
+          ? original.errors[0]?.provider
+          : undefined;
+  return {
+    code: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
+    ...(provider ? { provider } : {}),
+  };
 }
 
 function countUserErrors(data: Record<string, unknown>): number | undefined {
@@ -93,8 +85,10 @@ function listenerFor(telemetry: OperationTelemetry): GraphQLRequestListener<Gate
   const { metrics } = telemetry;
   return {
     willSendResponse({ contextValue: ctx, operationName, operation, response, errors }) {
-      const summaries = errors?.length ? errors.map(errorSummary) : undefined;
       const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      const summaries = errors?.length
+        ? errors.map((error, i) => errorSummary(error, body?.errors?.[i]))
+        : undefined;
       const durationMs = performance.now() - ctx.startedAt;
       ctx.log.info('graphql operation', {
         operationName: operationName ?? null,

@@ -83,6 +83,9 @@ describe('operation limits', () => {
     const started = performance.now();
     await expectTooComplex(bomb, 'tokens');
     expect(performance.now() - started).toBeLessThan(1_000);
+    // The operation log (and so metrics and spans) says what the client was told.
+    const line = gw.logs.filter((l) => l.msg === 'graphql operation').at(-1);
+    expect(line?.errorCodes).toEqual(['OPERATION_TOO_COMPLEX']);
   });
 
   it('refuses an operation estimated to make more than MAX_UPSTREAM_CALLS provider calls', async () => {
