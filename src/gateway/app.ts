@@ -490,29 +490,35 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       const keyed = idempotency.begin(
         request.method,
-        idempotencyHeader(request.raw.rawHeaders),
+        // Node joins a repeated header into one value: only then are the raw headers scanned.
+        request.headers['idempotency-key'] === undefined
+          ? undefined
+          : idempotencyHeader(request.raw.rawHeaders),
         access.open ? '*' : clientOf(request).id,
         request.body,
       );
       if (keyed && !(keyed instanceof KeyedRequest)) return sendOverride(reply, keyed);
-      request.idempotency = keyed ?? null;
+      if (!keyed) {
+        const answer = await graphql.call(app, request, reply);
+        if (closing) void reply.header('connection', 'close');
+        return answer;
+      }
+      request.idempotency = keyed;
       const body = await Promise.resolve(graphql.call(app, request, reply)).catch(
         async (error: unknown) => {
           // Whatever ran is kept as an unknown outcome, so its key is not left locked.
-          if (keyed) await idempotency.finish(keyed, 500, 'application/json', undefined);
+          await idempotency.finish(keyed, 500, 'application/json', undefined);
           throw error;
         },
       );
-      if (keyed) {
-        if (keyed.override) return sendOverride(reply, keyed.override);
-        if (keyed.reconciling) metrics?.idempotency('reconciled');
-        await idempotency.finish(
-          keyed,
-          reply.statusCode,
-          String(reply.getHeader('content-type') ?? 'application/json'),
-          typeof body === 'string' ? body : undefined,
-        );
-      }
+      if (keyed.override) return sendOverride(reply, keyed.override);
+      if (keyed.reconciling) metrics?.idempotency('reconciled');
+      await idempotency.finish(
+        keyed,
+        reply.statusCode,
+        String(reply.getHeader('content-type') ?? 'application/json'),
+        typeof body === 'string' ? body : undefined,
+      );
       if (closing) void reply.header('connection', 'close');
       return body;
     },
