@@ -147,6 +147,14 @@ function rootFields(
   return fields;
 }
 
+/** The fields an operation selects at its root, fragments spread in place. */
+export function operationRootFields(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): FieldNode[] {
+  return rootFields(operation.selectionSet, fragmentsOf(document));
+}
+
 /** The validation rule for depth, aliases and root fields, one error per operation at most. */
 export function operationShapeRule(limits: OperationLimits) {
   return (context: ValidationContext): ASTVisitor => ({

@@ -16,7 +16,8 @@ import {
   type GraphQLRequestListener,
   type GraphQLResponse,
 } from '@apollo/server';
-import { Kind, OperationTypeNode, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { OperationTypeNode } from 'graphql';
+import { operationRootFields } from '../access/limits.js';
 import type { Logger } from '../log.js';
 import type { Redis } from '../redis.js';
 import {
@@ -59,24 +60,6 @@ const NOTHING_DONE = new Set([
  * (a 500 answering a write does not prove it was not done), unless the circuit refused the call.
  */
 const MAYBE_DONE = new Set(['OUTCOME_UNKNOWN', 'INTERNAL_SERVER_ERROR', 'PROVIDER_UNAVAILABLE']);
-
-/** Root fields of an operation, fragments spread in place. */
-function rootFieldCount(selectionSet: SelectionSetNode, document: DocumentNode, depth = 0): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
-    else if (selection.kind === Kind.INLINE_FRAGMENT)
-      count += rootFieldCount(selection.selectionSet, document, depth + 1);
-    else if (depth < 8) {
-      const fragment = document.definitions.find(
-        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value,
-      );
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION)
-        count += rootFieldCount(fragment.selectionSet, document, depth + 1);
-    }
-  }
-  return count;
-}
 
 /** An answer the route sends instead of Apollo's: a replay or a refusal. */
 export type Override =
@@ -312,7 +295,10 @@ export function createIdempotency(options: IdempotencyOptions): Idempotency {
           'IDEMPOTENCY_KEY_REQUIRED',
           'Mutations need an Idempotency-Key header here (IDEMPOTENCY_REQUIRED): send a new unique key, and the same one when you retry',
         );
-      } else if (rootFieldCount(operation.selectionSet, document) > 1) {
+      } else if (
+        operationRootFields(operation, document).filter((f) => f.name.value !== '__typename')
+          .length > 1
+      ) {
         // A retry that reconciles re-runs every field; one field per key keeps that exact.
         run.override = refusal(
           400,

@@ -274,6 +274,20 @@ describe('idempotency keys', () => {
       extensions: { code: 'BAD_REQUEST' },
     });
     expect(activations(gw)).toBe(sent);
+    // The same through a fragment: the fields are counted where they are spread.
+    const spread = await post(
+      gw,
+      {
+        query: `mutation { ...Two }
+          fragment Two on Mutation {
+            a: activateCustomer(input: { customerId: "fusebill:8708475" }) { reconciled }
+            b: activateCustomer(input: { customerId: "fusebill:8708476" }) { reconciled }
+          }`,
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    expect(spread.status).toBe(400);
+    expect(activations(gw)).toBe(sent);
   });
 
   it('refuses variables nested too deep to fingerprint with 400, not a crash', async () => {
