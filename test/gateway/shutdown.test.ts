@@ -61,7 +61,8 @@ describe('graceful close', () => {
     expect(refused.status).toBeNull();
     expect(refused.closedAfterMs).toBeLessThan(500);
     await idle.closed;
-    expect(performance.now() - started).toBeLessThan(300);
+    // Far below the 72 s keep-alive an idle connection would otherwise wait out.
+    expect(performance.now() - started).toBeLessThan(1_000);
 
     const res = await running;
     expect(res.status).toBe(200);
